@@ -1,0 +1,33 @@
+// What a handler gets: the services it may use and the request's caller context.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <kms/result.hpp>
+#include <string>
+
+#include "domain/clock.hpp"
+#include "store/key_store.hpp"
+
+namespace kms::emulator {
+
+// Long-lived services shared by all requests. Thread-safe.
+struct Services {
+  KeyStore& store;
+  Clock& clock;
+};
+
+// The caller of one request, from its SigV4 credential scope (or the defaults).
+struct RequestContext {
+  std::string account;     // 12 digits
+  std::string region;      // e.g. us-east-1
+  std::string access_key;  // may be empty
+  std::string request_id;  // UUID, also sent as x-amzn-RequestId
+  int64_t now_ms = 0;      // the clock, read once per request
+};
+
+// A handler reads its members from `input`, acts, and returns the response members.
+using Handler = Result<boost::json::object> (*)(Services& services, const RequestContext& ctx,
+                                                const boost::json::object& input);
+
+}  // namespace kms::emulator

@@ -1,0 +1,39 @@
+// Every operation handler, by family. Each reads its members with InputReader, resolves keys
+// with key_resolver, and returns the response members exactly as AWS names them.
+#pragma once
+
+#include "api/context.hpp"
+
+namespace kms::emulator {
+
+#define KMS_HANDLER(name)                                                         \
+  Result<boost::json::object> name(Services& services, const RequestContext& ctx, \
+                                   const boost::json::object& input)
+
+// key_ops.cpp
+KMS_HANDLER(CreateKey);
+KMS_HANDLER(DescribeKey);
+KMS_HANDLER(ListKeys);
+KMS_HANDLER(UpdateKeyDescription);
+KMS_HANDLER(EnableKey);
+KMS_HANDLER(DisableKey);
+KMS_HANDLER(ScheduleKeyDeletion);
+KMS_HANDLER(CancelKeyDeletion);
+// crypto_ops.cpp
+KMS_HANDLER(Encrypt);
+KMS_HANDLER(Decrypt);
+KMS_HANDLER(ReEncrypt);
+KMS_HANDLER(GenerateDataKey);
+KMS_HANDLER(GenerateDataKeyWithoutPlaintext);
+KMS_HANDLER(GenerateRandom);
+// alias_ops.cpp
+KMS_HANDLER(CreateAlias);
+KMS_HANDLER(UpdateAlias);
+KMS_HANDLER(DeleteAlias);
+KMS_HANDLER(ListAliases);
+// tag_ops.cpp
+KMS_HANDLER(TagResource);
+KMS_HANDLER(UntagResource);
+KMS_HANDLER(ListResourceTags);
+
+}  // namespace kms::emulator

@@ -1,0 +1,37 @@
+// Command-line flags and KMS_* environment variables of kms-emulator (DESIGN.md §2).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <kms/result.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kms::emulator {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  uint16_t port = 4599;
+  std::string db = "kms.db";
+  std::string region = "us-east-1";
+  std::string account_id = "111122223333";
+  std::string auth = "none";  // "none" | "sigv4"
+  std::string credentials;    // path, may be empty
+  std::string seed;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string audit_log;
+  unsigned threads = 0;  // 0: one per core
+  bool help = false;
+};
+
+// Parses argv (flags `--name value` or `--name=value`), with `getenv` supplying KMS_<NAME>
+// (e.g. KMS_ACCOUNT_ID) for flags not given. kValidation error naming the bad flag or value.
+Result<Config> ParseConfig(const std::vector<std::string>& args,
+                           const std::function<const char*(const char*)>& getenv);
+
+// The --help text.
+std::string Usage();
+
+}  // namespace kms::emulator

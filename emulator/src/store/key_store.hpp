@@ -1,0 +1,76 @@
+// KeyStore: every key and alias, cached in memory and persisted in SQLite.
+// Reads come from the cache (shared lock, no SQLite); writes go through one SQLite connection in
+// a transaction (WAL, synchronous=FULL) and are published to the cache only after they commit,
+// so an acknowledged write survives kill -9.
+#pragma once
+
+#include <functional>
+#include <kms/result.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/key.hpp"
+
+namespace kms::emulator {
+
+class KeyStore {
+ public:
+  // Opens (creating 0600 if missing) and migrates the database at `path`, then loads every key
+  // and alias into memory. ":memory:" keeps nothing. kInternal error with SQLite's message when
+  // the file cannot be opened or is not a database of ours.
+  static Result<std::unique_ptr<KeyStore>> Open(const std::string& path);
+  ~KeyStore();
+  KeyStore(const KeyStore&) = delete;
+  KeyStore& operator=(const KeyStore&) = delete;
+
+  // The key, or nullptr. Thread-safe; never touches SQLite.
+  std::shared_ptr<const Key> FindKey(std::string_view account, std::string_view region,
+                                     std::string_view key_id) const;
+  // The alias, or nullopt. Thread-safe; never touches SQLite.
+  std::optional<Alias> FindAlias(std::string_view account, std::string_view region,
+                                 std::string_view alias_name) const;
+  // All keys of (account, region), ordered by key id. Thread-safe.
+  std::vector<std::shared_ptr<const Key>> ListKeys(std::string_view account,
+                                                   std::string_view region) const;
+  // All aliases of (account, region), ordered by alias name. Thread-safe.
+  std::vector<Alias> ListAliases(std::string_view account, std::string_view region) const;
+  // Number of aliases that point at the key. Thread-safe.
+  size_t CountAliases(std::string_view account, std::string_view region,
+                      std::string_view key_id) const;
+
+  // Inserts a new key (with its materials and tags). kAlreadyExists if the id is taken.
+  // Thread-safe.
+  Status CreateKey(const Key& key);
+
+  // Atomically applies `mutate` to a copy of the key and persists the result. `mutate` may
+  // return an error to abort (nothing is written). kNotFound if the key is gone. Returns the new
+  // snapshot. Writers are serialized; `mutate` must not call back into the store.
+  Result<std::shared_ptr<const Key>> UpdateKey(std::string_view account, std::string_view region,
+                                               std::string_view key_id,
+                                               const std::function<Status(Key&)>& mutate);
+
+  // Deletes a key, its materials, tags and every alias pointing at it. Thread-safe.
+  Status DeleteKey(std::string_view account, std::string_view region, std::string_view key_id);
+
+  // Inserts an alias; kAlreadyExists when the name is taken (message as AWS: "An alias with the
+  // name arn:... already exists"). Thread-safe.
+  Status CreateAlias(const Alias& alias);
+  // Points an existing alias at another key and sets last_updated_ms. kNotFound when absent.
+  Status UpdateAlias(std::string_view account, std::string_view region, std::string_view name,
+                     std::string_view target_key_id, int64_t now_ms);
+  // Removes an alias; kNotFound when absent. Thread-safe.
+  Status DeleteAlias(std::string_view account, std::string_view region, std::string_view name);
+
+  // Deletes every key whose deletion date is at or before `now_ms`. Returns how many.
+  Result<size_t> DeleteExpiredKeys(int64_t now_ms);
+
+ private:
+  struct Impl;
+  explicit KeyStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kms::emulator
