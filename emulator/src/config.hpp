@@ -6,6 +6,7 @@
 #include <kms/result.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kms::emulator {
@@ -26,12 +27,16 @@ struct Config {
   bool help = false;
 };
 
-// Parses argv (flags `--name value` or `--name=value`), with `getenv` supplying KMS_<NAME>
-// (e.g. KMS_ACCOUNT_ID) for flags not given. kValidation error naming the bad flag or value.
+// Parses argv without the program name (flags `--name value` or `--name=value`), with `getenv`
+// supplying KMS_<NAME> (e.g. KMS_ACCOUNT_ID) for flags not given. kValidation error naming the bad
+// flag or value.
 Result<Config> ParseConfig(const std::vector<std::string>& args,
                            const std::function<const char*(const char*)>& getenv);
 
 // The --help text.
 std::string Usage();
+
+// True when `region` matches the model's Region pattern ^([a-z]+-){2,3}\d+$. Pure, thread-safe.
+bool IsValidRegion(std::string_view region);
 
 }  // namespace kms::emulator

@@ -187,3 +187,15 @@ TEST_CASE("String lists check their size and each element") {
         "1 validation error detected: Value '' at 'grantTokens.2.member' failed to satisfy "
         "constraint: Member must have length greater than or equal to 1");
 }
+
+TEST_CASE("String lengths count UTF-16 code units, as AWS does") {
+  // "é" is 2 UTF-8 bytes but 1 unit; U+1F600 is 4 bytes but 2 units.
+  auto body = Obj(R"({"D": "\u00e9\u00e9\u00e9", "E": "\ud83d\ude00\ud83d\ude00"})");
+  InputReader r(body);
+  CHECK(r.String("D", StringRule{.max = 3}));
+  CHECK(r.String("E", StringRule{.max = 4}));
+  CHECK(r.Finish().has_value());
+  InputReader r2(body);
+  CHECK_FALSE(r2.String("E", StringRule{.max = 3}));
+  CHECK(r2.Finish().error().code == ErrorCode::kValidation);
+}

@@ -73,10 +73,13 @@ class AwsCli(unittest.TestCase):
                        ok=False)
         self.assertIn("(DisabledException) when calling the Encrypt operation: %s is disabled."
                       % key["Arn"], err)
-        err = self.aws("generate-random", "--number-of-bytes", "0", ok=False)
-        self.assertIn("(ValidationException) when calling the GenerateRandom operation: 1 "
-                      "validation error detected: Value '0' at 'numberOfBytes' failed to satisfy "
-                      "constraint: Member must have value greater than or equal to 1", err)
+        big = self.path("big.bin", b"x" * 4097)  # the CLI checks minimums only: this reaches us
+        self.aws("enable-key", "--key-id", key["KeyId"])
+        err = self.aws("encrypt", "--key-id", key["KeyId"], "--plaintext", "fileb://" + big,
+                       ok=False)
+        self.assertIn("(ValidationException) when calling the Encrypt operation: 1 validation "
+                      "error detected: Value at 'plaintext' failed to satisfy constraint: Member "
+                      "must have length less than or equal to 4096", err)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,16 @@ std::string_view FoundName(const boost::json::value& v, bool wanted_string) {
 
 std::string Quote(std::string_view v) { return "'" + std::string(v) + "'"; }
 
+// AWS (Java) measures string lengths in UTF-16 code units: a code point above U+FFFF counts two.
+size_t Utf16Length(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) {
+    if ((c & 0xC0) != 0x80) ++n;  // a lead byte starts a code point
+    if (c >= 0xF0) ++n;           // 4-byte sequences are surrogate pairs
+  }
+  return n;
+}
+
 }  // namespace
 
 std::string InputReader::MessageName(std::string_view member) {
@@ -57,11 +67,12 @@ void InputReader::CheckString(std::string_view path, std::string_view value,
                               const StringRule& rule) {
   std::string shown = rule.sensitive ? "Value" : "Value " + Quote(value);
   std::string head = shown + " at '" + std::string(path) + "' failed to satisfy constraint: ";
-  if (value.size() < rule.min) {
+  size_t length = Utf16Length(value);
+  if (length < rule.min) {
     violations_.push_back(head + "Member must have length greater than or equal to " +
                           std::to_string(rule.min));
   }
-  if (value.size() > rule.max) {
+  if (length > rule.max) {
     violations_.push_back(head + "Member must have length less than or equal to " +
                           std::to_string(rule.max));
   }

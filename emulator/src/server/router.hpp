@@ -5,6 +5,7 @@
 
 #include <kms/http.hpp>
 #include <string>
+#include <string_view>
 
 #include "api/context.hpp"
 
@@ -28,5 +29,16 @@ class Router {
   Services& services_;
   RouterOptions options_;
 };
+
+// Renders `error` as AWS JSON 1.1 does: status from the error table, body
+// {"__type": "<Type>", "message": "<message>"}, x-amzn-ErrorType and x-amzn-RequestId headers.
+// Used by the router and by the session for errors found before routing (413). Thread-safe.
+HttpResponse ErrorResponse(const Error& error, std::string_view request_id);
+
+// Runs one handler: 200 with its serialized output, or its error rendered. The per-request
+// catch-all: an exception becomes 500 KMSInternalException, its what() logged to stderr.
+// Exposed so tests can drive the 500 path. Thread-safe if the handler is.
+HttpResponse RunHandler(Handler handler, Services& services, const RequestContext& ctx,
+                        const boost::json::object& input);
 
 }  // namespace kms::emulator

@@ -38,6 +38,7 @@ namespace kms {
   X(kLimitExceeded, "LimitExceededException", 400)                           \
   X(kMalformedPolicyDocument, "MalformedPolicyDocumentException", 400)       \
   X(kMissingAuthenticationToken, "MissingAuthenticationTokenException", 400) \
+  X(kNotAuthorized, "NotAuthorizedException", 400)                           \
   X(kNotFound, "NotFoundException", 400)                                     \
   X(kRequestEntityTooLarge, "RequestEntityTooLargeException", 413)           \
   X(kRequestExpired, "RequestExpired", 400)                                  \
@@ -60,6 +61,11 @@ enum class ErrorCode {
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
+  // SDK side only (the emulator leaves them empty): the HTTP status of the response that carried
+  // the error, 0 when no response was received (transport failure, client-side check), and its
+  // x-amzn-RequestId.
+  int http_status = 0;
+  std::string request_id = {};
 };
 
 // The JSON 1.1 `__type` of `code`, e.g. "NotFoundException". Thread-safe (pure).

@@ -45,25 +45,28 @@ bool DecodeInto(std::string_view text, uint8_t* out) {
 
 }  // namespace
 
-std::string Base64Encode(std::span<const uint8_t> bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
+void Base64EncodeInto(std::span<const uint8_t> bytes, char* out) {
   size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
     uint32_t n = (uint32_t(bytes[i]) << 16) | (uint32_t(bytes[i + 1]) << 8) | bytes[i + 2];
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
+    *out++ = kAlphabet[n >> 18];
+    *out++ = kAlphabet[(n >> 12) & 63];
+    *out++ = kAlphabet[(n >> 6) & 63];
+    *out++ = kAlphabet[n & 63];
   }
   if (size_t rest = bytes.size() - i; rest != 0) {
     uint32_t n = uint32_t(bytes[i]) << 16;
     if (rest == 2) n |= uint32_t(bytes[i + 1]) << 8;
-    out += kAlphabet[n >> 18];
-    out += kAlphabet[(n >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
+    *out++ = kAlphabet[n >> 18];
+    *out++ = kAlphabet[(n >> 12) & 63];
+    *out++ = rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
+    *out++ = '=';
   }
+}
+
+std::string Base64Encode(std::span<const uint8_t> bytes) {
+  std::string out(Base64EncodedSize(bytes.size()), '\0');
+  Base64EncodeInto(bytes, out.data());
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include <openssl/rand.h>
 
 #include <climits>
+#include <cstdlib>
 #include <kms/internal/encoding.hpp>
 #include <kms/internal/random.hpp>
 

@@ -1,19 +1,16 @@
-// Parsing of the SigV4 Authorization header.
+// Parsing of the SigV4 Authorization header, with AWS's IncompleteSignatureException wording.
 #include <kms/sigv4.hpp>
+#include <map>
 
 namespace kms::sigv4 {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-Error Incomplete(std::string_view what, std::string_view header) {
-  std::string msg(what);
-  msg.append(" Authorization=").append(header);
-  return MakeError(ErrorCode::kIncompleteSignature, std::move(msg));
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
 }
 
 std::vector<std::string> Split(std::string_view s, char sep) {
@@ -27,42 +24,98 @@ std::vector<std::string> Split(std::string_view s, char sep) {
   return out;
 }
 
+Error Incomplete(std::string message) {
+  return MakeError(ErrorCode::kIncompleteSignature, std::move(message));
+}
+
+// AWS splits the parameters on commas and whitespace alike: "Credential= AKID/..." yields the
+// token "AKID/..." and the error "'AKID/...' not a valid key=value pair (missing equal-sign) in
+// Authorization header: '<header>'." (aws/aws-sdk-go#289, awslabs/fhir-works-on-aws-deployment
+// #379). A repeated key keeps its last value.
+Result<std::map<std::string, std::string, std::less<>>> SplitParameters(std::string_view params,
+                                                                        std::string_view header) {
+  std::map<std::string, std::string, std::less<>> out;
+  size_t i = 0;
+  while (i < params.size()) {
+    if (params[i] == ',' || IsSpace(params[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < params.size() && params[end] != ',' && !IsSpace(params[end])) ++end;
+    std::string_view token = params.substr(i, end - i);
+    size_t eq = token.find('=');
+    if (eq == std::string_view::npos) {
+      std::string msg = "'";
+      msg.append(token).append("' not a valid key=value pair (missing equal-sign) in ");
+      msg.append("Authorization header: '").append(header).append("'.");
+      return Incomplete(std::move(msg));
+    }
+    out[std::string(token.substr(0, eq))] = std::string(token.substr(eq + 1));
+    i = end;
+  }
+  return out;
+}
+
+// AWS: every missing part is named, in this order, then " Authorization=<header>"
+// (e.g. "Authorization header requires 'Signature' parameter. Authorization header requires
+// 'SignedHeaders' parameter. Authorization=AWS4-HMAC-SHA256 Credential=ABCDEF",
+// brendanhay/amazonka#316; the date sentence: aws/chalice#828).
+std::string MissingMessage(const std::map<std::string, std::string, std::less<>>& params,
+                           bool request_has_date) {
+  std::string msg;
+  auto require = [&](const char* name) {
+    if (params.find(name) == params.end()) {
+      msg.append("Authorization header requires '").append(name).append("' parameter. ");
+    }
+  };
+  require("Credential");
+  require("Signature");
+  require("SignedHeaders");
+  if (!request_has_date) {
+    msg.append(
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+  }
+  return msg;
+}
+
 }  // namespace
 
 Result<AuthorizationHeader> ParseAuthorization(std::string_view value) {
+  return ParseAuthorization(value, true);
+}
+
+Result<AuthorizationHeader> ParseAuthorization(std::string_view value, bool request_has_date) {
+  std::string_view header = Trim(value);
+  size_t sp = 0;
+  while (sp < header.size() && !IsSpace(header[sp])) ++sp;
   AuthorizationHeader out;
-  std::string_view v = Trim(value);
-  size_t sp = v.find(' ');
-  if (sp == std::string_view::npos)
-    return Incomplete("Authorization header requires 'Credential' parameter.", value);
-  out.algorithm = std::string(v.substr(0, sp));
-  std::string_view credential, signed_headers, signature;
-  for (const std::string& part : Split(v.substr(sp + 1), ',')) {
-    std::string_view p = Trim(part);
-    size_t eq = p.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string_view name = p.substr(0, eq), val = p.substr(eq + 1);
-    if (name == "Credential") credential = val;
-    if (name == "SignedHeaders") signed_headers = val;
-    if (name == "Signature") signature = val;
+  out.algorithm = std::string(header.substr(0, sp));
+  auto params = SplitParameters(header.substr(sp), header);
+  if (!params) return params.error();
+  if (std::string missing = MissingMessage(*params, request_has_date); !missing.empty()) {
+    missing.append("Authorization=").append(header);
+    return Incomplete(std::move(missing));
   }
-  if (credential.empty())
-    return Incomplete("Authorization header requires 'Credential' parameter.", value);
-  if (signed_headers.empty())
-    return Incomplete("Authorization header requires 'SignedHeaders' parameter.", value);
-  if (signature.empty())
-    return Incomplete("Authorization header requires 'Signature' parameter.", value);
+  if (out.algorithm != kAlgorithm) {
+    return Incomplete("Unsupported AWS 'algorithm': '" + out.algorithm + "'.");
+  }
+  const std::string& credential = params->find("Credential")->second;
   std::vector<std::string> scope = Split(credential, '/');
-  if (scope.size() != 5 || scope[0].empty() || scope[1].size() != 8 || scope[2].empty() ||
-      scope[3].empty() || scope[4] != "aws4_request") {
-    return Incomplete("Credential should be scoped to a valid region.", value);
+  if (scope.size() != 5) {
+    // AWS: kubernetes-sigs/aws-iam-authenticator#374, boto/boto3#1752.
+    return Incomplete(
+        "Credential must have exactly 5 slash-delimited elements, e.g. "
+        "keyid/date/region/service/term, got '" +
+        credential + "'");
   }
-  out.access_key_id = scope[0];
-  out.date = scope[1];
-  out.region = scope[2];
-  out.service = scope[3];
-  out.signed_headers = Split(signed_headers, ';');
-  out.signature = std::string(signature);
+  out.access_key_id = std::move(scope[0]);
+  out.date = std::move(scope[1]);
+  out.region = std::move(scope[2]);
+  out.service = std::move(scope[3]);
+  out.terminator = std::move(scope[4]);
+  out.signed_headers = Split(params->find("SignedHeaders")->second, ';');
+  out.signature = params->find("Signature")->second;
   return out;
 }
 

@@ -12,6 +12,13 @@
 namespace kms::internal {
 
 std::string Base64Encode(std::span<const uint8_t> bytes);
+
+// Length of the base64 text of n bytes (with padding). Pure.
+constexpr size_t Base64EncodedSize(size_t n) { return (n + 2) / 3 * 4; }
+
+// Writes the base64 text of `bytes` to `out`, which has room for Base64EncodedSize(bytes.size())
+// chars; no allocation, so callers can encode straight into a response buffer. Thread-safe.
+void Base64EncodeInto(std::span<const uint8_t> bytes, char* out);
 inline std::string Base64Encode(std::string_view s) {
   return Base64Encode({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
 }

@@ -1,0 +1,104 @@
+// Binding, the accept loop and the graceful stop of the TCP listener.
+#include "server/listener.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <cstdio>
+
+namespace kms::emulator {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// After an accept error other than a close (say, out of file descriptors), wait before retrying
+// so the loop does not spin.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+Error ListenError(const std::string& host, uint16_t port, const boost::system::error_code& ec) {
+  return MakeError(ErrorCode::kInternal,
+                   "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+}
+
+// The endpoint for host:port: a literal address, else the first address the name resolves to.
+Result<tcp::endpoint> Resolve(net::io_context& ioc, const std::string& host, uint16_t port) {
+  boost::system::error_code ec;
+  net::ip::address address = net::ip::make_address(host, ec);
+  if (!ec) return tcp::endpoint(address, port);
+  tcp::resolver resolver(ioc);
+  auto results = resolver.resolve(host, std::to_string(port), ec);
+  if (ec) return ListenError(host, port, ec);
+  if (results.empty()) {
+    return ListenError(host, port, make_error_code(net::error::host_not_found));
+  }
+  return results.begin()->endpoint();
+}
+
+}  // namespace
+
+struct Listener::Private {};
+
+Listener::Listener(Private, net::io_context& ioc, const Router& router, const SessionLimits& limits)
+    : ioc_(ioc),
+      acceptor_(net::make_strand(ioc)),
+      retry_timer_(acceptor_.get_executor()),
+      router_(router),
+      limits_(limits) {}
+
+Result<std::shared_ptr<Listener>> Listener::Open(net::io_context& ioc, const Router& router,
+                                                 const std::string& host, uint16_t port,
+                                                 const SessionLimits& limits) {
+  auto endpoint = Resolve(ioc, host, port);
+  if (!endpoint) return endpoint.error();
+  auto listener = std::make_shared<Listener>(Private{}, ioc, router, limits);
+  tcp::acceptor& acceptor = listener->acceptor_;
+  boost::system::error_code ec;
+  acceptor.open(endpoint->protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(*endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return ListenError(host, port, ec);
+  listener->endpoint_ = acceptor.local_endpoint(ec);
+  if (ec) return ListenError(host, port, ec);
+  return listener;
+}
+
+void Listener::Start() {
+  net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] { self->Accept(); });
+}
+
+void Listener::Stop() {
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    boost::system::error_code ec;
+    self->acceptor_.close(ec);
+    self->retry_timer_.cancel();
+  });
+  registry_->StopAll();
+}
+
+void Listener::Accept() {
+  // Each connection gets its own strand: its handlers never run concurrently.
+  acceptor_.async_accept(
+      net::make_strand(ioc_),
+      [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+        self->OnAccept(ec, std::move(socket));
+      });
+}
+
+void Listener::OnAccept(boost::system::error_code ec, tcp::socket socket) {
+  if (!acceptor_.is_open()) return;  // stopped
+  if (ec) {
+    std::fprintf(stderr, "kms-emulator: accept failed: %s\n", ec.message().c_str());
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+      if (!wait_ec) self->Accept();
+    });
+    return;
+  }
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);  // responses are one write; send it now
+  StartSession(std::move(socket), router_, limits_, registry_);
+  Accept();
+}
+
+}  // namespace kms::emulator

@@ -1,0 +1,270 @@
+// One HTTP/1.1 connection over Beast: idle wait, header, optional 100 Continue, body, route,
+// write, repeat while keep-alive. Every state has a deadline, oversized requests get a 413 JSON
+// answer before the connection closes, and a graceful stop closes idle connections at once.
+#include "server/session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <kms/internal/random.hpp>
+#include <optional>
+#include <utility>
+
+namespace kms::emulator {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+constexpr size_t kFirstReadSize = 4096;
+constexpr size_t kDrainReadSize = 16 * 1024;
+constexpr size_t kKeepBufferCapacity = 64 * 1024;
+// How long, after answering 413/400, we keep reading (and discarding) what the client still
+// sends, so closing does not reset the connection before the client has read our answer.
+constexpr std::chrono::seconds kLingerTime{2};
+
+class Session : public Connection, public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const Router& router, const SessionLimits& limits,
+          std::shared_ptr<SessionRegistry> registry)
+      : stream_(std::move(socket)),
+        buffer_(limits.body_limit + limits.header_limit + kFirstReadSize),
+        router_(router),
+        limits_(limits),
+        registry_(std::move(registry)) {
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_address_ = peer.address().to_string();
+  }
+  ~Session() override { registry_->Remove(this); }
+
+  void Start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  }
+
+  void Shutdown() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->OnShutdown(); });
+  }
+
+ private:
+  enum class State { kIdle, kReading, kWriting, kDraining, kClosed };
+
+  // Between requests: wait (idle timeout) for the first byte of the next one.
+  void WaitForRequest() {
+    if (stopping_) return Close();
+    if (buffer_.size() == 0 && buffer_.capacity() > kKeepBufferCapacity) buffer_.shrink_to_fit();
+    if (buffer_.size() > 0) return ReadHeader();  // pipelined request already buffered
+    state_ = State::kIdle;
+    stream_.expires_after(limits_.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstReadSize),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->Close();
+                              self->buffer_.commit(n);
+                              self->ReadHeader();
+                            });
+  }
+
+  // From the first byte on, the whole request must arrive within read_timeout.
+  void ReadHeader() {
+    state_ = State::kReading;
+    parser_.emplace();
+    parser_->body_limit(limits_.body_limit);
+    parser_->header_limit(static_cast<uint32_t>(limits_.header_limit));
+    stream_.expires_after(limits_.read_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    if (parser_->is_done()) return OnRequest();
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      continue_ =
+          http::response<http::empty_body>(http::status::continue_, parser_->get().version());
+      return http::async_write(stream_, continue_,
+                               [self = shared_from_this()](beast::error_code ec, size_t) {
+                                 if (ec) return self->Close();
+                                 self->ReadBody();
+                               });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->OnReadError(ec);
+                       self->OnRequest();
+                     });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == http::error::body_limit || ec == http::error::buffer_overflow) {
+      return Reject(
+          ErrorCode::kRequestEntityTooLarge,
+          "Request body must be at most " + std::to_string(limits_.body_limit) + " bytes");
+    }
+    if (ec == http::error::header_limit) {
+      return Reject(
+          ErrorCode::kRequestEntityTooLarge,
+          "Request headers must be at most " + std::to_string(limits_.header_limit) + " bytes");
+    }
+    // A malformed request (not a closed, reset or timed-out connection) gets a 400 before the
+    // close, so a broken client learns why.
+    if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      return Reject(ErrorCode::kSerialization, "Malformed HTTP request: " + ec.message());
+    }
+    Close();
+  }
+
+  void OnRequest() {
+    auto& request = parser_->get();
+    HttpRequest in;
+    in.method = std::string(request.method_string());
+    in.target = std::string(request.target());
+    in.headers.reserve(16);
+    for (const auto& field : request) {
+      in.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    in.body = std::move(request.body());
+    in.remote_address = remote_address_;
+    bool keep_alive = request.keep_alive();
+    unsigned version = request.version();
+    bool head = request.method() == http::verb::head;
+    parser_.reset();
+    HttpResponse out = router_.Handle(in);
+    if (head) out.body.clear();  // HEAD: status and headers only (Content-Length then says 0)
+    Write(std::move(out), keep_alive, version);
+  }
+
+  // Answers with an error found before routing, then closes.
+  void Reject(ErrorCode code, std::string message) {
+    unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+    parser_.reset();
+    Write(ErrorResponse(MakeError(code, std::move(message)), internal::RandomUuid()), false,
+          version, true);
+  }
+
+  void Write(HttpResponse out, bool keep_alive, unsigned version, bool linger = false) {
+    response_ = http::response<http::string_body>();
+    response_.result(static_cast<unsigned>(out.status));
+    response_.version(version);
+    for (auto& [name, value] : out.headers) response_.set(name, value);
+    response_.body() = std::move(out.body);
+    response_.keep_alive(keep_alive && !stopping_);
+    response_.prepare_payload();
+    state_ = State::kWriting;
+    stream_.expires_after(limits_.write_timeout);
+    http::async_write(stream_, response_,
+                      [self = shared_from_this(), linger](beast::error_code ec, size_t) {
+                        self->OnWrite(ec, linger);
+                      });
+  }
+
+  void OnWrite(beast::error_code ec, bool linger) {
+    if (ec) return Close();
+    if (linger) return Linger();
+    if (!response_.keep_alive() || stopping_) return Close();
+    WaitForRequest();
+  }
+
+  // Half-closes, then reads and discards what the client still sends for a short while.
+  void Linger() {
+    if (stopping_) return Close();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    state_ = State::kDraining;
+    stream_.expires_after(kLingerTime);
+    Drain();
+  }
+
+  void Drain() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(kDrainReadSize),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->Close();
+                              self->Drain();
+                            });
+  }
+
+  void OnShutdown() {
+    stopping_ = true;
+    // A request being written finishes first (OnWrite then closes); anything else is not in
+    // flight and closes now.
+    if (state_ != State::kWriting) Close();
+  }
+
+  void Close() {
+    if (state_ == State::kClosed) return;
+    state_ = State::kClosed;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  http::response<http::empty_body> continue_;
+  const Router& router_;
+  const SessionLimits limits_;
+  std::shared_ptr<SessionRegistry> registry_;
+  std::string remote_address_;
+  State state_ = State::kIdle;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+bool SessionRegistry::Add(const std::shared_ptr<Connection>& connection) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return false;
+  connections_.emplace(connection.get(), connection);
+  return true;
+}
+
+void SessionRegistry::Remove(const Connection* connection) {
+  std::lock_guard lock(mutex_);
+  connections_.erase(connection);
+  if (connections_.empty()) empty_.notify_all();
+}
+
+void SessionRegistry::StopAll() {
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    for (auto& [ptr, weak] : connections_) {
+      if (auto connection = weak.lock()) live.push_back(std::move(connection));
+    }
+  }
+  // Outside the lock: dropping the last reference runs ~Session, which calls Remove.
+  for (auto& connection : live) connection->Shutdown();
+}
+
+bool SessionRegistry::WaitEmpty(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return empty_.wait_for(lock, timeout, [this] { return connections_.empty(); });
+}
+
+void StartSession(tcp::socket socket, const Router& router, const SessionLimits& limits,
+                  std::shared_ptr<SessionRegistry> registry) {
+  auto session = std::make_shared<Session>(std::move(socket), router, limits, registry);
+  if (!registry->Add(session)) return;  // stopping: the socket closes with the session
+  session->Start();
+}
+
+}  // namespace kms::emulator

@@ -1,0 +1,313 @@
+// Key/Alias <-> rows. Enum columns hold AWS wire names (kms::ToString / Parse*).
+#include "store/key_rows.hpp"
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <tuple>
+#include <utility>
+
+namespace kms::emulator::rows {
+namespace {
+
+Error Internal(std::string message) { return MakeError(ErrorCode::kInternal, std::move(message)); }
+
+// ---- Writing ----
+
+// Parameters ?1..?15 of every statement that writes a keys row.
+void BindKeyRow(sqlite::Statement& stmt, const Key& key) {
+  std::optional<int64_t> window;
+  if (key.pending_window_days) window = *key.pending_window_days;
+  stmt.BindText(1, key.account).BindText(2, key.region).BindText(3, key.id);
+  stmt.BindText(4, key.description).BindText(5, ToString(key.spec));
+  stmt.BindText(6, ToString(key.usage)).BindText(7, ToString(key.origin));
+  stmt.BindText(8, ToString(key.manager)).BindText(9, ToString(key.state));
+  stmt.BindInt(10, key.creation_ms).BindOptionalInt(11, key.deletion_ms);
+  stmt.BindOptionalInt(12, window).BindText(13, key.policy);
+  stmt.BindInt(14, key.multi_region ? 1 : 0).BindText(15, key.current_material_id);
+}
+
+Status RunKeyStatement(sqlite::Database& db, std::string_view sql, const Key& key) {
+  Result<sqlite::Statement> stmt = db.Prepare(sql);
+  if (!stmt) return stmt.error();
+  BindKeyRow(*stmt, key);
+  return stmt->Run();
+}
+
+Status InsertKeyRow(sqlite::Database& db, const Key& key) {
+  return RunKeyStatement(db,
+                         "INSERT INTO keys (account, region, key_id, description, key_spec, "
+                         "key_usage, origin, key_manager, key_state, creation_ms, deletion_ms, "
+                         "pending_window_days, policy, multi_region, current_material_id) VALUES "
+                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                         key);
+}
+
+// An UPDATE, never INSERT OR REPLACE: replacing the row would cascade-delete its aliases.
+Status UpdateKeyRow(sqlite::Database& db, const Key& key) {
+  return RunKeyStatement(db,
+                         "UPDATE keys SET description = ?4, key_spec = ?5, key_usage = ?6, "
+                         "origin = ?7, key_manager = ?8, key_state = ?9, creation_ms = ?10, "
+                         "deletion_ms = ?11, pending_window_days = ?12, policy = ?13, "
+                         "multi_region = ?14, current_material_id = ?15 "
+                         "WHERE account = ?1 AND region = ?2 AND key_id = ?3",
+                         key);
+}
+
+// Runs `sql` (parameters ?1..?3 = account, region, key id) once.
+Status RunForKey(sqlite::Database& db, std::string_view sql, std::string_view account,
+                 std::string_view region, std::string_view key_id) {
+  Result<sqlite::Statement> stmt = db.Prepare(sql);
+  if (!stmt) return stmt.error();
+  stmt->BindText(1, account).BindText(2, region).BindText(3, key_id);
+  return stmt->Run();
+}
+
+Status InsertMaterials(sqlite::Database& db, const Key& key) {
+  Result<sqlite::Statement> stmt = db.Prepare(
+      "INSERT INTO key_materials (account, region, key_id, material_id, position, material, "
+      "created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!stmt) return stmt.error();
+  stmt->BindText(1, key.account).BindText(2, key.region).BindText(3, key.id);
+  for (size_t i = 0; i < key.materials.size(); ++i) {
+    const KeyMaterial& material = key.materials[i];
+    stmt->BindText(4, material.id).BindInt(5, static_cast<int64_t>(i));
+    stmt->BindBlob(6, material.bytes->span()).BindInt(7, material.created_ms);
+    Status ran = stmt->Run();
+    if (!ran) return ran;
+  }
+  return {};
+}
+
+Status InsertTags(sqlite::Database& db, const Key& key) {
+  Result<sqlite::Statement> stmt = db.Prepare(
+      "INSERT INTO tags (account, region, key_id, tag_key, tag_value, position) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!stmt) return stmt.error();
+  stmt->BindText(1, key.account).BindText(2, key.region).BindText(3, key.id);
+  for (size_t i = 0; i < key.tags.size(); ++i) {
+    stmt->BindText(4, key.tags[i].key).BindText(5, key.tags[i].value);
+    Status ran = stmt->BindInt(6, static_cast<int64_t>(i)).Run();
+    if (!ran) return ran;
+  }
+  return {};
+}
+
+// Replaces the key's material and tag rows with the snapshot's.
+Status WriteChildRows(sqlite::Database& db, const Key& key, bool replace) {
+  if (replace) {
+    Status deleted = RunForKey(
+        db, "DELETE FROM key_materials WHERE account = ?1 AND region = ?2 AND key_id = ?3",
+        key.account, key.region, key.id);
+    if (!deleted) return deleted;
+    deleted = RunForKey(db, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND key_id = ?3",
+                        key.account, key.region, key.id);
+    if (!deleted) return deleted;
+  }
+  Status written = InsertMaterials(db, key);
+  if (!written) return written;
+  return InsertTags(db, key);
+}
+
+// Removes the key and everything hanging off it (grants and policies go by cascade).
+Status DeleteKeyRows(sqlite::Database& db, std::string_view account, std::string_view region,
+                     std::string_view key_id) {
+  for (const char* sql : {
+           "DELETE FROM aliases WHERE account = ?1 AND region = ?2 AND target_key_id = ?3",
+           "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND key_id = ?3",
+           "DELETE FROM key_materials WHERE account = ?1 AND region = ?2 AND key_id = ?3",
+           "DELETE FROM keys WHERE account = ?1 AND region = ?2 AND key_id = ?3",
+       }) {
+    Status deleted = RunForKey(db, sql, account, region, key_id);
+    if (!deleted) return deleted;
+  }
+  return {};
+}
+
+// A snapshot the database can hold: every material has bytes.
+Status CheckStorable(const Key& key) {
+  for (const KeyMaterial& material : key.materials) {
+    if (material.bytes == nullptr) {
+      return Internal("key material " + material.id + " of " + key.Arn() + " has no bytes");
+    }
+  }
+  return {};
+}
+
+// ---- Loading ----
+
+std::optional<KeyManager> ParseKeyManagerName(std::string_view s) {
+  if (s == ToString(KeyManager::kAws)) return KeyManager::kAws;
+  if (s == ToString(KeyManager::kCustomer)) return KeyManager::kCustomer;
+  return std::nullopt;
+}
+
+// Assigns a parsed enum column, or explains which column of which key is unreadable.
+template <class E>
+Status ReadEnum(std::optional<E> parsed, E& out, const Key& key, std::string_view column,
+                std::string_view text) {
+  if (!parsed) {
+    return Internal("key " + key.Arn() + " has an unknown " + std::string(column) + " '" +
+                    std::string(text) + "'");
+  }
+  out = *parsed;
+  return {};
+}
+
+Result<Key> ReadKeyRow(const sqlite::Statement& row) {
+  Key key;
+  key.account = row.Text(0);
+  key.region = row.Text(1);
+  key.id = row.Text(2);
+  key.description = row.Text(3);
+  for (Status read :
+       {ReadEnum(ParseKeySpec(row.Text(4)), key.spec, key, "key_spec", row.Text(4)),
+        ReadEnum(ParseKeyUsage(row.Text(5)), key.usage, key, "key_usage", row.Text(5)),
+        ReadEnum(ParseOrigin(row.Text(6)), key.origin, key, "origin", row.Text(6)),
+        ReadEnum(ParseKeyManagerName(row.Text(7)), key.manager, key, "key_manager", row.Text(7)),
+        ReadEnum(ParseKeyState(row.Text(8)), key.state, key, "key_state", row.Text(8))}) {
+    if (!read) return read.error();
+  }
+  key.creation_ms = row.Int(9);
+  key.deletion_ms = row.OptionalInt(10);
+  if (!row.IsNull(11)) key.pending_window_days = static_cast<int>(row.Int(11));
+  key.policy = row.Text(12);
+  key.multi_region = row.Int(13) != 0;
+  key.current_material_id = row.Text(14);
+  return key;
+}
+
+using KeyIndex = std::map<std::tuple<std::string_view, std::string_view, std::string_view>, Key*>;
+
+Key* FindLoaded(const KeyIndex& index, const sqlite::Statement& row) {
+  auto it = index.find({row.Text(0), row.Text(1), row.Text(2)});
+  return it == index.end() ? nullptr : it->second;
+}
+
+Status LoadMaterials(sqlite::Database& db, const KeyIndex& index) {
+  Result<sqlite::Statement> stmt = db.Prepare(
+      "SELECT account, region, key_id, material_id, material, created_ms FROM key_materials "
+      "ORDER BY account, region, key_id, position");
+  if (!stmt) return stmt.error();
+  while (true) {
+    Result<bool> row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return {};
+    Key* key = FindLoaded(index, *stmt);
+    if (key == nullptr) continue;  // impossible with foreign keys on
+    std::span<const uint8_t> blob = stmt->Blob(4);
+    key->materials.push_back(KeyMaterial{
+        std::string(stmt->Text(3)),
+        std::make_shared<internal::SecretBytes>(blob.data(), blob.size()), stmt->Int(5)});
+  }
+}
+
+Status LoadTags(sqlite::Database& db, const KeyIndex& index) {
+  Result<sqlite::Statement> stmt = db.Prepare(
+      "SELECT account, region, key_id, tag_key, tag_value FROM tags "
+      "ORDER BY account, region, key_id, position");
+  if (!stmt) return stmt.error();
+  while (true) {
+    Result<bool> row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return {};
+    Key* key = FindLoaded(index, *stmt);
+    if (key != nullptr)
+      key->tags.push_back({std::string(stmt->Text(3)), std::string(stmt->Text(4))});
+  }
+}
+
+}  // namespace
+
+Result<std::vector<std::shared_ptr<Key>>> LoadKeys(sqlite::Database& db) {
+  Result<sqlite::Statement> stmt = db.Prepare(
+      "SELECT account, region, key_id, description, key_spec, key_usage, origin, key_manager, "
+      "key_state, creation_ms, deletion_ms, pending_window_days, policy, multi_region, "
+      "current_material_id FROM keys");
+  if (!stmt) return stmt.error();
+  std::vector<std::shared_ptr<Key>> keys;
+  KeyIndex index;
+  while (true) {
+    Result<bool> row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    Result<Key> key = ReadKeyRow(*stmt);
+    if (!key) return key.error();
+    keys.push_back(std::make_shared<Key>(std::move(*key)));
+    const Key& k = *keys.back();
+    index.emplace(std::make_tuple(std::string_view(k.account), std::string_view(k.region),
+                                  std::string_view(k.id)),
+                  keys.back().get());
+  }
+  Status loaded = LoadMaterials(db, index);
+  if (!loaded) return loaded.error();
+  loaded = LoadTags(db, index);
+  if (!loaded) return loaded.error();
+  return keys;
+}
+
+Status InsertKey(sqlite::Database& db, const Key& key) {
+  Status written = CheckStorable(key);
+  if (written) written = InsertKeyRow(db, key);
+  if (written) written = WriteChildRows(db, key, /*replace=*/false);
+  return written;
+}
+
+Status UpdateKey(sqlite::Database& db, const Key& key) {
+  Status written = CheckStorable(key);
+  if (written) written = UpdateKeyRow(db, key);
+  if (written) written = WriteChildRows(db, key, /*replace=*/true);
+  return written;
+}
+
+Status DeleteKey(sqlite::Database& db, std::string_view account, std::string_view region,
+                 std::string_view key_id) {
+  return DeleteKeyRows(db, account, region, key_id);
+}
+
+Status InsertAlias(sqlite::Database& db, const Alias& alias) {
+  Result<sqlite::Statement> stmt = db.Prepare(
+      "INSERT INTO aliases (account, region, alias_name, target_key_id, creation_ms, "
+      "last_updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!stmt) return stmt.error();
+  stmt->BindText(1, alias.account).BindText(2, alias.region).BindText(3, alias.name);
+  stmt->BindText(4, alias.target_key_id).BindInt(5, alias.creation_ms);
+  return stmt->BindInt(6, alias.last_updated_ms).Run();
+}
+
+Status UpdateAlias(sqlite::Database& db, const Alias& alias) {
+  Result<sqlite::Statement> stmt = db.Prepare(
+      "UPDATE aliases SET target_key_id = ?4, creation_ms = ?5, last_updated_ms = ?6 "
+      "WHERE account = ?1 AND region = ?2 AND alias_name = ?3");
+  if (!stmt) return stmt.error();
+  stmt->BindText(1, alias.account).BindText(2, alias.region).BindText(3, alias.name);
+  stmt->BindText(4, alias.target_key_id).BindInt(5, alias.creation_ms);
+  return stmt->BindInt(6, alias.last_updated_ms).Run();
+}
+
+Status DeleteAlias(sqlite::Database& db, std::string_view account, std::string_view region,
+                   std::string_view name) {
+  Result<sqlite::Statement> stmt =
+      db.Prepare("DELETE FROM aliases WHERE account = ?1 AND region = ?2 AND alias_name = ?3");
+  if (!stmt) return stmt.error();
+  return stmt->BindText(1, account).BindText(2, region).BindText(3, name).Run();
+}
+
+Result<std::vector<Alias>> LoadAliases(sqlite::Database& db) {
+  Result<sqlite::Statement> stmt = db.Prepare(
+      "SELECT account, region, alias_name, target_key_id, creation_ms, last_updated_ms "
+      "FROM aliases");
+  if (!stmt) return stmt.error();
+  std::vector<Alias> aliases;
+  while (true) {
+    Result<bool> row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) return aliases;
+    aliases.push_back(Alias{std::string(stmt->Text(0)), std::string(stmt->Text(1)),
+                            std::string(stmt->Text(2)), std::string(stmt->Text(3)), stmt->Int(4),
+                            stmt->Int(5)});
+  }
+}
+
+}  // namespace kms::emulator::rows

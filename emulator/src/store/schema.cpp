@@ -1,0 +1,174 @@
+// Schema migrations. Append a migration for every change; never edit a released one, since
+// databases in the field were built by it. Enum columns hold AWS wire names (kms::ToString).
+#include "store/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace kms::emulator::schema {
+namespace {
+
+struct Migration {
+  int64_t version;
+  const char* sql;
+};
+
+// v1: keys with several materials, tags, aliases, policies; grants and audit events for later.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE keys (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  key_spec TEXT NOT NULL,
+  key_usage TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  key_manager TEXT NOT NULL,
+  key_state TEXT NOT NULL,
+  creation_ms INTEGER NOT NULL,
+  deletion_ms INTEGER,
+  pending_window_days INTEGER,
+  policy TEXT NOT NULL DEFAULT '',
+  multi_region INTEGER NOT NULL DEFAULT 0,
+  current_material_id TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (account, region, key_id)
+) WITHOUT ROWID;
+CREATE INDEX keys_by_deletion ON keys (deletion_ms) WHERE deletion_ms IS NOT NULL;
+
+CREATE TABLE key_materials (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  material_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  material BLOB NOT NULL,
+  created_ms INTEGER NOT NULL,
+  state TEXT,
+  origin TEXT,
+  expiration_model TEXT,
+  valid_to_ms INTEGER,
+  rotation_type TEXT,
+  PRIMARY KEY (account, region, key_id, material_id),
+  FOREIGN KEY (account, region, key_id) REFERENCES keys (account, region, key_id)
+    ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE tags (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  tag_key TEXT NOT NULL,
+  tag_value TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (account, region, key_id, tag_key),
+  FOREIGN KEY (account, region, key_id) REFERENCES keys (account, region, key_id)
+    ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE aliases (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  alias_name TEXT NOT NULL,
+  target_key_id TEXT NOT NULL,
+  creation_ms INTEGER NOT NULL,
+  last_updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (account, region, alias_name),
+  FOREIGN KEY (account, region, target_key_id) REFERENCES keys (account, region, key_id)
+    ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX aliases_by_target ON aliases (account, region, target_key_id);
+
+CREATE TABLE key_policies (
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  policy_name TEXT NOT NULL,
+  policy TEXT NOT NULL,
+  PRIMARY KEY (account, region, key_id, policy_name),
+  FOREIGN KEY (account, region, key_id) REFERENCES keys (account, region, key_id)
+    ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE grants (
+  grant_id TEXT NOT NULL PRIMARY KEY,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  name TEXT,
+  grantee_principal TEXT NOT NULL,
+  retiring_principal TEXT,
+  operations TEXT NOT NULL,
+  constraints TEXT,
+  token TEXT,
+  issuing_account TEXT NOT NULL,
+  creation_ms INTEGER NOT NULL,
+  FOREIGN KEY (account, region, key_id) REFERENCES keys (account, region, key_id)
+    ON DELETE CASCADE
+);
+CREATE INDEX grants_by_key ON grants (account, region, key_id);
+CREATE INDEX grants_by_token ON grants (token) WHERE token IS NOT NULL;
+
+CREATE TABLE audit_events (
+  id INTEGER PRIMARY KEY,
+  event_time_ms INTEGER NOT NULL,
+  event_name TEXT NOT NULL,
+  account TEXT,
+  region TEXT,
+  key_arn TEXT,
+  request_id TEXT,
+  record TEXT NOT NULL
+);
+CREATE INDEX audit_events_by_time ON audit_events (event_time_ms);
+CREATE INDEX audit_events_by_key ON audit_events (key_arn, event_time_ms);
+)sql";
+
+constexpr std::array kMigrations = {Migration{1, kV1}};
+static_assert(kMigrations.back().version == kLatestVersion);
+
+Status Apply(sqlite::Database& db, const Migration& migration) {
+  Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db);
+  if (!tx) return tx.error();
+  Status applied = db.Exec(migration.sql);
+  if (!applied) return applied;
+  // PRAGMA user_version is transactional: the bump commits or rolls back with the migration.
+  Status bumped = db.Exec("PRAGMA user_version = " + std::to_string(migration.version));
+  if (!bumped) return bumped;
+  return tx->Commit();
+}
+
+Error NotOurs() {
+  return MakeError(ErrorCode::kInternal, "database was not created by the kms emulator");
+}
+
+}  // namespace
+
+Result<int64_t> CheckVersion(sqlite::Database& db) {
+  Result<int64_t> version = db.QueryInt("PRAGMA user_version");
+  if (!version) return version.error();
+  if (*version > kLatestVersion) {
+    return MakeError(ErrorCode::kInternal, "database schema version " + std::to_string(*version) +
+                                               " is newer than this emulator supports (" +
+                                               std::to_string(kLatestVersion) + ")");
+  }
+  if (*version < 0) return NotOurs();
+  if (*version == 0) {
+    // Version 0 with tables is some other program's database: adding ours would damage it.
+    Result<int64_t> tables = db.QueryInt("SELECT count(*) FROM sqlite_schema");
+    if (!tables) return tables.error();
+    if (*tables != 0) return NotOurs();
+  }
+  return *version;
+}
+
+Status Migrate(sqlite::Database& db) {
+  Result<int64_t> version = CheckVersion(db);
+  if (!version) return version.error();
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *version) continue;
+    Status applied = Apply(db, migration);
+    if (!applied) return applied;
+  }
+  return {};
+}
+
+}  // namespace kms::emulator::schema
