@@ -1,0 +1,116 @@
+// Client configuration resolution: region, endpoint, credentials, CA bundle, max attempts.
+#include <charconv>
+#include <kms/client.hpp>
+
+namespace kms {
+namespace {
+
+std::optional<std::string> NonEmpty(const std::optional<std::string>& value) {
+  if (!value || value->empty()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::string> FirstOf(std::initializer_list<std::optional<std::string>> values) {
+  for (const auto& v : values) {
+    if (auto set = NonEmpty(v)) return set;
+  }
+  return std::nullopt;
+}
+
+// botocore validate_region_name: a DNS label, ^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$.
+bool ValidRegion(std::string_view r) {
+  if (r.empty() || r.size() > 63 || r.front() == '-' || r.back() == '-') return false;
+  for (char c : r) {
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<std::string> ResolveRegion(const ClientConfig& config, const Environment& env,
+                                  const SharedProfile& profile) {
+  auto region = FirstOf(
+      {config.region, env("AWS_REGION"), env("AWS_DEFAULT_REGION"), profile.ConfigValue("region")});
+  if (!region) {
+    return MakeError(ErrorCode::kValidation,
+                     "You must specify a region. Set ClientConfig::region, AWS_REGION, "
+                     "AWS_DEFAULT_REGION, or region in the profile (" +
+                         profile.name + ") of the config file");
+  }
+  if (!ValidRegion(*region)) {
+    return MakeError(ErrorCode::kValidation,
+                     "Provided region_name '" + *region + "' doesn't match a supported format.");
+  }
+  return *region;
+}
+
+// The public KMS endpoint of `region` (the China partition has its own DNS suffix).
+std::string DefaultEndpoint(const std::string& region) {
+  const char* suffix = region.rfind("cn-", 0) == 0 ? ".amazonaws.com.cn" : ".amazonaws.com";
+  return "https://kms." + region + suffix;
+}
+
+Result<int> ResolveMaxAttempts(const ClientConfig& config, const Environment& env,
+                               const SharedProfile& profile) {
+  if (config.retry.max_attempts) {
+    if (*config.retry.max_attempts < 1) {
+      return MakeError(ErrorCode::kValidation, "Invalid max_attempts '" +
+                                                   std::to_string(*config.retry.max_attempts) +
+                                                   "': expected a positive integer");
+    }
+    return *config.retry.max_attempts;
+  }
+  auto text = FirstOf({env("AWS_MAX_ATTEMPTS"), profile.ConfigValue("max_attempts")});
+  if (!text) return 3;
+  int value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < 1) {
+    return MakeError(ErrorCode::kValidation,
+                     "Invalid max_attempts '" + *text + "': expected a positive integer");
+  }
+  return value;
+}
+
+// "~/x" -> "$HOME/x", as for the shared files.
+std::string ExpandHome(const Environment& env, std::string_view path) {
+  if (path != "~" && !path.starts_with("~/")) return std::string(path);
+  auto home = NonEmpty(env("HOME"));
+  return home ? *home + std::string(path.substr(1)) : std::string(path);
+}
+
+}  // namespace
+
+Result<ResolvedClientConfig> ResolveClientConfig(const ClientConfig& config) {
+  const Environment env = config.environment ? config.environment : ProcessEnvironment();
+  auto profile = LoadSharedProfile(env, config.profile.value_or(""));
+  if (!profile) return profile.error();
+
+  ResolvedClientConfig out;
+  out.profile = profile->name;
+  auto region = ResolveRegion(config, env, *profile);
+  if (!region) return region.error();
+  out.region = std::move(*region);
+
+  auto url = FirstOf({config.endpoint_url, env("AWS_ENDPOINT_URL_KMS"), env("AWS_ENDPOINT_URL")})
+                 .value_or(DefaultEndpoint(out.region));
+  auto endpoint = ParseEndpoint(url);
+  if (!endpoint) return endpoint.error();
+  out.endpoint = std::move(*endpoint);
+
+  auto credentials = ResolveCredentials(config.credentials, env, *profile);
+  if (!credentials) return credentials.error();
+  out.credentials = std::move(credentials->credentials);
+  out.credentials_source = credentials->source;
+
+  if (auto bundle =
+          FirstOf({config.ca_bundle, env("AWS_CA_BUNDLE"), profile->ConfigValue("ca_bundle")})) {
+    out.ca_bundle = ExpandHome(env, *bundle);
+  }
+  auto attempts = ResolveMaxAttempts(config, env, *profile);
+  if (!attempts) return attempts.error();
+  out.max_attempts = *attempts;
+  return out;
+}
+
+}  // namespace kms

@@ -1,0 +1,164 @@
+// Shared config/credentials files: INI parsing and loading one profile from both files.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <kms/credentials.hpp>
+
+namespace kms {
+namespace {
+
+constexpr std::string_view kWhitespace = " \t\r\n\f\v";
+
+std::string_view Trim(std::string_view s) {
+  size_t begin = s.find_first_not_of(kWhitespace);
+  if (begin == std::string_view::npos) return {};
+  size_t end = s.find_last_not_of(kWhitespace);
+  return s.substr(begin, end - begin + 1);
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+Error ParseError(std::string_view path, size_t line, std::string_view why) {
+  std::string message = "Unable to parse config file: ";
+  message.append(path).append(" (line ").append(std::to_string(line)).append(": ");
+  message.append(why).append(")");
+  return MakeError(ErrorCode::kValidation, std::move(message));
+}
+
+// The profile name of a config-file section, or nullopt when the section is not a profile
+// (botocore: "default", or "profile" followed by whitespace and the name).
+std::optional<std::string> ConfigSectionProfile(std::string_view section) {
+  if (section == "default") return std::string(section);
+  constexpr std::string_view kPrefix = "profile";
+  if (section.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  std::string_view rest = section.substr(kPrefix.size());
+  if (rest.empty() || kWhitespace.find(rest.front()) == std::string_view::npos) {
+    return std::nullopt;
+  }
+  rest = Trim(rest);
+  if (rest.empty() || rest.find_first_of(kWhitespace) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::string(rest);
+}
+
+std::optional<std::string> NonEmpty(const Environment& env, std::string_view name) {
+  auto value = env(name);
+  if (!value || value->empty()) return std::nullopt;
+  return value;
+}
+
+// `configured` with a leading "~/" (or a lone "~") replaced by $HOME.
+std::string ExpandHome(const Environment& env, std::string_view configured) {
+  if (configured != "~" && !configured.starts_with("~/")) return std::string(configured);
+  auto home = NonEmpty(env, "HOME");
+  if (!home) return std::string(configured);
+  return *home + std::string(configured.substr(1));
+}
+
+// The path from variable `var`, else $HOME/.aws/<file>, else "" (no home, no file).
+std::string SharedFilePath(const Environment& env, std::string_view var, std::string_view file) {
+  if (auto configured = NonEmpty(env, var)) return ExpandHome(env, *configured);
+  auto home = NonEmpty(env, "HOME");
+  if (!home) return {};
+  return (std::filesystem::path(*home) / ".aws" / file).string();
+}
+
+Error Unreadable(const std::string& path, const std::string& why) {
+  return MakeError(ErrorCode::kValidation,
+                   "Unable to read config file: " + path + " (" + why + ")");
+}
+
+// The parsed file at `path`; an empty ProfileFile when the path is empty or names nothing.
+Result<ProfileFile> ReadProfileFile(const std::string& path) {
+  if (path.empty()) return ProfileFile{};
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return ProfileFile{};
+  if (!std::filesystem::is_regular_file(path, ec)) return Unreadable(path, "not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Unreadable(path, std::strerror(errno));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Unreadable(path, "read error");
+  return ParseProfileFile(text, path);
+}
+
+}  // namespace
+
+Result<ProfileFile> ParseProfileFile(std::string_view text, std::string_view path) {
+  ProfileFile file;
+  ProfileSettings* section = nullptr;
+  bool in_setting = false;  // an indented line may continue the previous setting
+  size_t line_number = 0;
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view raw = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view{} : text.substr(eol + 1);
+    ++line_number;
+    std::string_view line = Trim(raw);
+    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+    bool indented = kWhitespace.find(raw.front()) != std::string_view::npos;
+    if (indented && in_setting) continue;  // a sub-setting ("s3 =\n  addressing_style = path")
+    if (line.front() == '[') {
+      size_t close = line.rfind(']');
+      if (close == std::string_view::npos) {
+        return ParseError(path, line_number, "section header without ']'");
+      }
+      section = &file[std::string(Trim(line.substr(1, close - 1)))];
+      in_setting = false;
+      continue;
+    }
+    if (section == nullptr) return ParseError(path, line_number, "setting outside any section");
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos) return ParseError(path, line_number, "expected key = value");
+    std::string key = Lower(Trim(line.substr(0, eq)));
+    if (key.empty()) return ParseError(path, line_number, "empty key");
+    (*section)[key] = std::string(Trim(line.substr(eq + 1)));
+    in_setting = true;
+  }
+  return file;
+}
+
+std::optional<std::string> SharedProfile::ConfigValue(std::string_view key) const {
+  if (!config_file) return std::nullopt;
+  auto it = config_file->find(key);
+  if (it == config_file->end()) return std::nullopt;
+  return it->second;
+}
+
+Result<SharedProfile> LoadSharedProfile(const Environment& env, std::string_view profile) {
+  SharedProfile out;
+  out.name =
+      profile.empty() ? NonEmpty(env, "AWS_PROFILE").value_or("default") : std::string(profile);
+  out.credentials_path = SharedFilePath(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials");
+  out.config_path = SharedFilePath(env, "AWS_CONFIG_FILE", "config");
+
+  auto credentials = ReadProfileFile(out.credentials_path);
+  if (!credentials) return credentials.error();
+  if (auto it = credentials->find(out.name); it != credentials->end()) {
+    out.credentials_file = std::move(it->second);
+  }
+
+  auto config = ReadProfileFile(out.config_path);
+  if (!config) return config.error();
+  for (auto& [section, settings] : *config) {
+    // "[profile default]" and "[default]" both name the default profile; the map visits
+    // "default" first, so "[profile default]" wins when both exist.
+    if (ConfigSectionProfile(section) == out.name) out.config_file = std::move(settings);
+  }
+
+  if (out.name != "default" && !out.credentials_file && !out.config_file) {
+    return MakeError(ErrorCode::kValidation,
+                     "The config profile (" + out.name + ") could not be found");
+  }
+  return out;
+}
+
+}  // namespace kms
