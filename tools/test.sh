@@ -5,6 +5,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
+# ccache hits across clones in other folders (CI builds a fresh clone every time).
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 "$root/tools/install_deps.sh" test
 
 # The python that has boto3 (pyenv's or Debian's).
