@@ -58,6 +58,26 @@ Status ApplyTlsCert(std::string_view v, Config& c) { return NonEmpty(v, c.tls_ce
 Status ApplyTlsKey(std::string_view v, Config& c) { return NonEmpty(v, c.tls_key); }
 Status ApplyAuditLog(std::string_view v, Config& c) { return NonEmpty(v, c.audit_log); }
 
+Status ApplyAudit(std::string_view v, Config& c) {
+  if (v != "on" && v != "off") return Invalid(v, "must be on or off");
+  c.audit = v == "on";
+  return {};
+}
+
+Status ApplyAuditRetentionDays(std::string_view v, Config& c) {
+  auto days = ParseUnsigned(v, 36'500);
+  if (!days) return Invalid(v, "must be a number of days from 0 to 36500 (0: keep events)");
+  c.audit_retention_days = static_cast<int64_t>(*days);
+  return {};
+}
+
+Status ApplyAuditMaxEvents(std::string_view v, Config& c) {
+  auto events = ParseUnsigned(v, 1'000'000'000);
+  if (!events) return Invalid(v, "must be a number from 0 to 1000000000 (0: no limit)");
+  c.audit_max_events = static_cast<int64_t>(*events);
+  return {};
+}
+
 Status ApplyPort(std::string_view v, Config& c) {
   auto port = ParseUnsigned(v, 65535);
   if (!port) return Invalid(v, "must be a number from 0 to 65535");
@@ -104,6 +124,9 @@ constexpr Flag kFlags[] = {
     {"tls-cert", "KMS_TLS_CERT", ApplyTlsCert},
     {"tls-key", "KMS_TLS_KEY", ApplyTlsKey},
     {"audit-log", "KMS_AUDIT_LOG", ApplyAuditLog},
+    {"audit", "KMS_AUDIT", ApplyAudit},
+    {"audit-retention-days", "KMS_AUDIT_RETENTION_DAYS", ApplyAuditRetentionDays},
+    {"audit-max-events", "KMS_AUDIT_MAX_EVENTS", ApplyAuditMaxEvents},
     {"threads", "KMS_THREADS", ApplyThreads},
 };
 constexpr size_t kFlagCount = std::size(kFlags);
@@ -197,6 +220,20 @@ Result<Config> ParseConfig(const std::vector<std::string>& args,
   return config;
 }
 
+Status CheckFlagCombinations(const Config& config) {
+  if (config.auth == "sigv4" && config.credentials.empty()) {
+    return Usage("--auth sigv4 needs --credentials FILE (the callers allowed to sign requests)");
+  }
+  if (!config.audit && !config.audit_log.empty()) {
+    return Usage("--audit-log needs --audit on (the trail it is a copy of)");
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return Usage(config.tls_cert.empty() ? "--tls-key needs --tls-cert (the certificate chain)"
+                                         : "--tls-cert needs --tls-key (the private key)");
+  }
+  return {};
+}
+
 std::string Usage() {
   return R"(Usage: kms-emulator [flags]
 
@@ -210,17 +247,31 @@ Flags (each also read from the environment variable shown; the flag wins):
   --region REGION      region for requests without a SigV4 credential scope
                        (KMS_REGION, default us-east-1)
   --account-id ID      12-digit account of callers (KMS_ACCOUNT_ID, default 111122223333)
-  --auth none|sigv4    none: Authorization parsed, not verified (KMS_AUTH, default none)
-  --credentials FILE   callers for --auth sigv4 (KMS_CREDENTIALS)
+  --auth none|sigv4    none: Authorization parsed, not verified; sigv4: every request must
+                       be signed by a caller of --credentials (KMS_AUTH, default none)
+  --credentials FILE   callers: an AWS shared credentials file, one [user-name] section each
+                       with aws_access_key_id, aws_secret_access_key and optional
+                       aws_account_id (default --account-id) and aws_session_token; with
+                       --auth none a known access key still selects its account
+                       (KMS_CREDENTIALS)
   --seed FILE          keys and aliases to create at start-up (KMS_SEED)
   --tls-cert FILE      serve HTTPS with this certificate chain (KMS_TLS_CERT)
   --tls-key FILE       and this private key (KMS_TLS_KEY)
-  --audit-log FILE     append CloudTrail-format events as JSON lines (KMS_AUDIT_LOG)
+  --audit-log FILE     also append CloudTrail-format events as JSON lines, file created 0600
+                       (KMS_AUDIT_LOG)
+  --audit on|off       record every call as a CloudTrail event in the database, queryable
+                       with CloudTrail LookupEvents on the same port (KMS_AUDIT, default on)
+  --audit-retention-days N
+                       delete events older than N days, 0 keeps them
+                       (KMS_AUDIT_RETENTION_DAYS, default 90)
+  --audit-max-events N keep only the newest N events, 0 for no limit
+                       (KMS_AUDIT_MAX_EVENTS, default 100000)
   --threads N          I/O threads, 0 = one per core (KMS_THREADS, default 0)
   --help               print this text
 
 Flags are written `--name value` or `--name=value`. On start the emulator prints one line,
-`kms-emulator listening on http://HOST:PORT`, to stdout; logs go to stderr. SIGINT or SIGTERM
+`kms-emulator listening on http://HOST:PORT` (https with --tls-cert), to stdout; logs go to
+stderr. tools/make-dev-cert.sh makes a local CA and a certificate for localhost. SIGINT or SIGTERM
 finishes in-flight requests and exits 0.
 )";
 }

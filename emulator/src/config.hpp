@@ -23,6 +23,9 @@ struct Config {
   std::string tls_cert;
   std::string tls_key;
   std::string audit_log;
+  bool audit = true;                 // --audit on|off: the CloudTrail trail in the database
+  int64_t audit_retention_days = 90;  // events older than this are deleted; 0: kept
+  int64_t audit_max_events = 100'000;  // only the newest this many are kept; 0: no limit
   unsigned threads = 0;  // 0: one per core
   bool help = false;
 };
@@ -32,6 +35,11 @@ struct Config {
 // flag or value.
 Result<Config> ParseConfig(const std::vector<std::string>& args,
                            const std::function<const char*(const char*)>& getenv);
+
+// Checks flags that only work together: --auth sigv4 needs --credentials; --tls-cert and
+// --tls-key come as a pair; --audit-log needs --audit on. kValidation error saying what is
+// missing. Pure, thread-safe.
+Status CheckFlagCombinations(const Config& config);
 
 // The --help text.
 std::string Usage();

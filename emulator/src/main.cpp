@@ -1,7 +1,10 @@
-// kms-emulator: parses flags, opens the key store, serves HTTP until SIGINT/SIGTERM, then
-// finishes in-flight requests, closes the database and exits 0.
+// kms-emulator: parses flags, loads the callers and the TLS certificate, opens the key store,
+// serves HTTP or HTTPS until SIGINT/SIGTERM, then finishes in-flight requests, closes the
+// database and exits 0. Bad flags exit 2; files that cannot be used (credentials, certificate,
+// database, address) exit 1, each with one line on stderr.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <condition_variable>
@@ -13,8 +16,11 @@
 #include <thread>
 #include <vector>
 
+#include "api/lifecycle.hpp"
+#include "audit/audit_log.hpp"
 #include "config.hpp"
 #include "domain/clock.hpp"
+#include "server/credentials_file.hpp"
 #include "server/listener.hpp"
 #include "server/router.hpp"
 #include "store/key_store.hpp"
@@ -31,19 +37,44 @@ constexpr std::chrono::milliseconds kShutdownGrace{1000};
 constexpr std::chrono::seconds kExpiryInterval{1};
 
 // Flags the contract names but this version does not implement yet: refusing them beats
-// silently running without TLS, verification or seeding.
+// silently running without seeding.
 const char* Unimplemented(const Config& config) {
-  if (config.auth != "none") return "--auth sigv4 is not implemented yet (only --auth none)";
-  if (!config.credentials.empty()) return "--credentials is not implemented yet";
   if (!config.seed.empty()) return "--seed is not implemented yet";
-  if (!config.tls_cert.empty() || !config.tls_key.empty()) {
-    return "--tls-cert/--tls-key are not implemented yet";
-  }
-  if (!config.audit_log.empty()) return "--audit-log is not implemented yet";
   return nullptr;
 }
 
-// Deletes keys whose deletion date has passed, every second, so scheduled deletion happens.
+// The audit trail (--audit on): in the key store's database, and --audit-log when given.
+kms::Result<std::unique_ptr<kms::emulator::AuditLog>> OpenAudit(
+    const Config& config, const kms::emulator::Clock& clock) {
+  if (!config.audit) return std::unique_ptr<kms::emulator::AuditLog>();
+  kms::emulator::AuditOptions options;
+  options.db_path = config.db;
+  options.log_path = config.audit_log;
+  options.retention_days = config.audit_retention_days;
+  options.max_events = config.audit_max_events;
+  return kms::emulator::AuditLog::Open(options, clock);
+}
+
+// The router's caller settings: --auth, and the --credentials file when one is given.
+kms::Result<kms::emulator::AuthConfig> LoadAuth(const Config& config) {
+  kms::emulator::AuthConfig auth;
+  auth.mode =
+      config.auth == "sigv4" ? kms::emulator::AuthMode::kSigV4 : kms::emulator::AuthMode::kNone;
+  if (config.credentials.empty()) return auth;
+  auto callers = kms::emulator::CallerDirectory::Load(config.credentials, config.account_id);
+  if (!callers) return callers.error();
+  auth.callers = std::make_shared<const kms::emulator::CallerDirectory>(std::move(*callers));
+  return auth;
+}
+
+// The TLS context for --tls-cert/--tls-key, or null for plain HTTP.
+kms::Result<std::shared_ptr<net::ssl::context>> LoadTls(const Config& config) {
+  if (config.tls_cert.empty()) return std::shared_ptr<net::ssl::context>();
+  return kms::emulator::MakeTlsContext(config.tls_cert, config.tls_key);
+}
+
+// Every second: deletes keys whose deletion date has passed and rotates keys whose automatic
+// rotation is due, so both happen on the emulator clock.
 void ScheduleExpiry(net::steady_timer& timer, kms::emulator::Services& services) {
   timer.expires_after(kExpiryInterval);
   timer.async_wait([&timer, &services](boost::system::error_code ec) {
@@ -53,14 +84,28 @@ void ScheduleExpiry(net::steady_timer& timer, kms::emulator::Services& services)
       std::fprintf(stderr, "kms-emulator: deleting expired keys failed: %s\n",
                    deleted.error().message.c_str());
     }
+    auto rotated = kms::emulator::RotateDueKeys(services.store, services.clock.NowMs());
+    if (!rotated) {
+      std::fprintf(stderr, "kms-emulator: automatic key rotation failed: %s\n",
+                   rotated.error().message.c_str());
+    }
     ScheduleExpiry(timer, services);
   });
 }
 
-std::string Url(const net::ip::tcp::endpoint& endpoint) {
+std::string Url(const net::ip::tcp::endpoint& endpoint, bool tls) {
   std::string host = endpoint.address().to_string();
   if (endpoint.address().is_v6()) host = "[" + host + "]";
-  return "http://" + host + ":" + std::to_string(endpoint.port());
+  return (tls ? "https://" : "http://") + host + ":" + std::to_string(endpoint.port());
+}
+
+void LogStart(const Config& config, const kms::emulator::AuthConfig& auth, unsigned threads) {
+  std::string callers = auth.callers ? std::to_string(auth.callers->size()) + " callers" : "none";
+  std::fprintf(stderr,
+               "kms-emulator: region %s, account %s, database %s, %u threads, auth %s "
+               "(credentials: %s)\n",
+               config.region.c_str(), config.account_id.c_str(), config.db.c_str(), threads,
+               config.auth.c_str(), callers.c_str());
 }
 
 // One-shot flag set by the signal handler (on an io thread) and awaited by main.
@@ -99,6 +144,16 @@ void RunUntilStopped(net::io_context& ioc, kms::emulator::Listener& listener, St
 }
 
 int Serve(const Config& config) {
+  auto auth = LoadAuth(config);
+  if (!auth) {
+    std::fprintf(stderr, "kms-emulator: %s\n", auth.error().message.c_str());
+    return kExitFailure;
+  }
+  auto tls = LoadTls(config);
+  if (!tls) {
+    std::fprintf(stderr, "kms-emulator: %s\n", tls.error().message.c_str());
+    return kExitFailure;
+  }
   auto store = kms::emulator::KeyStore::Open(config.db);
   if (!store) {
     std::fprintf(stderr, "kms-emulator: cannot open database %s: %s\n", config.db.c_str(),
@@ -106,13 +161,19 @@ int Serve(const Config& config) {
     return kExitFailure;
   }
   kms::emulator::Clock clock;
-  kms::emulator::Services services{**store, clock};
-  kms::emulator::Router router(services, {config.region, config.account_id});
+  auto audit = OpenAudit(config, clock);  // declared after the store: closed before it
+  if (!audit) {
+    std::fprintf(stderr, "kms-emulator: %s\n", audit.error().message.c_str());
+    return kExitFailure;
+  }
+  kms::emulator::Services services{**store, clock, audit->get()};
+  kms::emulator::Router router(services, {config.region, config.account_id, *auth});
   unsigned threads = config.threads != 0 ? config.threads : std::thread::hardware_concurrency();
   if (threads == 0) threads = 1;
 
   net::io_context ioc(static_cast<int>(threads));
-  auto listener = kms::emulator::Listener::Open(ioc, router, config.host, config.port, {});
+  auto listener =
+      kms::emulator::Listener::Open(ioc, router, config.host, config.port, {}, std::move(*tls));
   if (!listener) {
     std::fprintf(stderr, "kms-emulator: %s\n", listener.error().message.c_str());
     return kExitFailure;
@@ -128,14 +189,15 @@ int Serve(const Config& config) {
     stop.Set();
   });
 
-  std::printf("kms-emulator listening on %s\n", Url((*listener)->LocalEndpoint()).c_str());
+  std::printf("kms-emulator listening on %s\n",
+              Url((*listener)->LocalEndpoint(), (*listener)->IsTls()).c_str());
   std::fflush(stdout);
-  std::fprintf(stderr, "kms-emulator: region %s, account %s, database %s, %u threads\n",
-               config.region.c_str(), config.account_id.c_str(), config.db.c_str(), threads);
+  LogStart(config, *auth, threads);
 
   (*listener)->Start();
   ScheduleExpiry(expiry, services);
   RunUntilStopped(ioc, **listener, stop, threads);
+  if (*audit) (*audit)->Close();  // every queued event written before the database closes
   return 0;  // the store closes SQLite as it goes out of scope, after the io_context
 }
 
@@ -154,6 +216,11 @@ int main(int argc, char** argv) {
     if (config->help) {
       std::fputs(kms::emulator::Usage().c_str(), stdout);
       return 0;
+    }
+    if (auto combination = kms::emulator::CheckFlagCombinations(*config); !combination) {
+      std::fprintf(stderr, "kms-emulator: %s\nRun 'kms-emulator --help' for usage.\n",
+                   combination.error().message.c_str());
+      return kExitUsage;
     }
     if (const char* missing = Unimplemented(*config)) {
       std::fprintf(stderr, "kms-emulator: %s\n", missing);

@@ -247,3 +247,23 @@ TEST_CASE("A bad environment value names the variable and its flag") {
         "KMS_THREADS (--threads): invalid value '1000': must be a number from 0 to 256 (0: one "
         "per core)");
 }
+
+TEST_CASE("CheckFlagCombinations wants --credentials with --auth sigv4 and TLS files in pairs") {
+  using kms::emulator::CheckFlagCombinations;
+  auto failure = [](const std::vector<std::string>& args) {
+    auto status = CheckFlagCombinations(Parse(args));
+    REQUIRE_FALSE(status.has_value());
+    CHECK(status.error().code == ErrorCode::kValidation);
+    return status.error().message;
+  };
+  CHECK(failure({"--auth", "sigv4"}) ==
+        "--auth sigv4 needs --credentials FILE (the callers allowed to sign requests)");
+  CHECK(failure({"--tls-cert", "c.pem"}) == "--tls-cert needs --tls-key (the private key)");
+  CHECK(failure({"--tls-key", "k.pem"}) == "--tls-key needs --tls-cert (the certificate chain)");
+  CHECK(CheckFlagCombinations(Parse({})).has_value());
+  CHECK(CheckFlagCombinations(Parse({"--auth", "sigv4", "--credentials", "c.ini"})).has_value());
+  CHECK(CheckFlagCombinations(Parse({"--credentials", "c.ini"})).has_value());  // auth none
+  CHECK(CheckFlagCombinations(Parse({"--tls-cert", "c.pem", "--tls-key", "k.pem"})).has_value());
+  Env env{{{"KMS_AUTH", "sigv4"}, {"KMS_CREDENTIALS", "env.ini"}}};
+  CHECK(CheckFlagCombinations(Parse({}, env)).has_value());
+}

@@ -331,11 +331,13 @@ TEST_CASE("Encrypt with an RSA encryption key and SYMMETRIC_DEFAULT is refused a
   CheckError(f.Call(Encrypt, {{"KeyId", rsa->id}, {"Plaintext", B64("x")}}),
              ErrorCode::kInvalidKeyUsage,
              "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048.");
+  // RSA encryption itself is tested in asymmetric_crypto_test.cpp.
   CheckError(f.Call(Encrypt, {{"KeyId", rsa->id},
                               {"Plaintext", B64("x")},
+                              {"EncryptionContext", object{{"a", "b"}}},
                               {"EncryptionAlgorithm", "RSAES_OAEP_SHA_256"}}),
-             ErrorCode::kUnsupportedOperation,
-             "Encryption with asymmetric KMS keys is not supported by this emulator yet.");
+             ErrorCode::kValidation,
+             "EncryptionContext is not supported with asymmetric KMS keys.");
 }
 
 TEST_CASE("Encrypt refuses disabled, pending-deletion and pending-import keys") {

@@ -115,14 +115,18 @@ TEST_CASE("CreateKey without a policy stores AWS's default key policy for the ac
   CHECK(key->policy == kDefaultPolicy);
 }
 
-TEST_CASE("CreateKey stores a given policy, description and tags verbatim") {
+TEST_CASE("CreateKey stores a given policy (re-printed as AWS does), description and tags") {
   Fixture f;
-  auto m = f.NewKey(
-      R"({"Policy":"{\"Version\":\"2012-10-17\"}","Description":"d","BypassPolicyLockoutSafetyCheck":true,)"
-      R"("Tags":[{"TagKey":"b","TagValue":"1"},{"TagKey":"a","TagValue":""}]})");
+  auto m = f.NewKey(R"({"Policy":"{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",)"
+                    R"(\"Principal\":\"*\",\"Action\":\"kms:*\"}}","Description":"d",)"
+                    R"("BypassPolicyLockoutSafetyCheck":true,)"
+                    R"("Tags":[{"TagKey":"b","TagValue":"1"},{"TagKey":"a","TagValue":""}]})");
   auto key = f.store().FindKey(kAccount, kRegion, Str(m.at("KeyId")));
   REQUIRE(key);
-  CHECK(key->policy == R"({"Version":"2012-10-17"})");
+  // Policy validation and printing are tested in policy_ops_test.cpp.
+  CHECK(key->policy ==
+        "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : {\n    \"Effect\" : \"Allow\",\n"
+        "    \"Principal\" : \"*\",\n    \"Action\" : \"kms:*\"\n  }\n}");
   CHECK(key->description == "d");
   REQUIRE(key->tags.size() == 2);
   CHECK(key->tags[0].key == "b");
@@ -212,15 +216,10 @@ TEST_CASE("CreateKey rejects a key usage the key spec cannot have") {
 
 TEST_CASE("CreateKey refuses valid key types the emulator cannot make yet") {
   Fixture f;
-  CHECK_AWS_ERROR(f.Call(CreateKey, R"({"KeySpec":"RSA_2048","KeyUsage":"SIGN_VERIFY"})"),
+  CHECK_AWS_ERROR(f.Call(CreateKey, R"({"KeySpec":"ML_DSA_65","KeyUsage":"SIGN_VERIFY"})"),
                   ErrorCode::kUnsupportedOperation,
-                  "KeySpec RSA_2048 is not supported by this emulator yet; only SYMMETRIC_DEFAULT "
-                  "keys can be created.");
-  CHECK_AWS_ERROR(
-      f.Call(CreateKey, R"({"CustomerMasterKeySpec":"HMAC_512","KeyUsage":"GENERATE_VERIFY_MAC"})"),
-      ErrorCode::kUnsupportedOperation,
-      "KeySpec HMAC_512 is not supported by this emulator yet; only SYMMETRIC_DEFAULT keys can be "
-      "created.");
+                  "KeySpec ML_DSA_65 is not supported by this emulator: OpenSSL 3.0 has no "
+                  "ML-DSA.");
   CHECK_AWS_ERROR(f.Call(CreateKey, R"({"Origin":"EXTERNAL"})"), ErrorCode::kUnsupportedOperation,
                   "Origin EXTERNAL is not supported by this emulator yet; only AWS_KMS keys can be "
                   "created.");
@@ -259,9 +258,12 @@ TEST_CASE("CreateKey validates string members against the model") {
 
 TEST_CASE("CreateKey accepts policy text with tabs, newlines and Latin-1 characters") {
   Fixture f;
-  auto m = f.NewKey(R"({"Policy":"{\n\t\"Sid\": \"caf\u00e9\"\r\n}"})");
+  auto m = f.NewKey(
+      R"({"Policy":"{\n\t\"Statement\": {\"Sid\": \"caf\u00e9\",\r\n\"Effect\": \"Allow\",)"
+      R"( \"Principal\": \"*\", \"Action\": \"kms:*\"}}"})");
   CHECK(f.store().FindKey(kAccount, kRegion, Str(m.at("KeyId")))->policy ==
-        "{\n\t\"Sid\": \"caf\xC3\xA9\"\r\n}");
+        "{\n  \"Statement\" : {\n    \"Sid\" : \"caf\xC3\xA9\",\n    \"Effect\" : \"Allow\",\n"
+        "    \"Principal\" : \"*\",\n    \"Action\" : \"kms:*\"\n  }\n}");
 }
 
 TEST_CASE("CreateKey applies AWS's tag rules") {

@@ -517,7 +517,8 @@ TEST_CASE("Open refuses a database with a newer schema version and leaves it unt
   CHECK(store.error().code == ErrorCode::kInternal);
   CHECK(store.error().message == "cannot open key store '" + path +
                                      "': database schema version 99 is newer than this emulator "
-                                     "supports (1)");
+                                     "supports (" +
+                                     std::to_string(schema::kLatestVersion) + ")");
   CHECK(ReadFile(path) == before);
 }
 

@@ -363,3 +363,168 @@ TEST_CASE("An exception escaping a handler is 500 KMSInternalException") {
     CHECK(r.body == R"({"__type":"KMSInternalException","message":"An internal error occurred"})");
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// --auth sigv4 through the router: errors rendered as AWS does, and accounts from the
+// credentials file scoping keys, aliases and lists.
+
+namespace {
+
+constexpr const char* kCallersFile =
+    "[alice]\n"
+    "aws_access_key_id = AKIAALICE\n"
+    "aws_secret_access_key = alice-secret\n"
+    "[bob]\n"
+    "aws_access_key_id = AKIABOB\n"
+    "aws_secret_access_key = bob-secret\n"
+    "aws_account_id = 222233334444\n";
+
+class SigV4RouterFixture {
+ public:
+  explicit SigV4RouterFixture(AuthMode mode = AuthMode::kSigV4)
+      : store_(KeyStore::Open(":memory:").value()),
+        services_{*store_, clock_},
+        router_(services_, RouterOptions{"ap-south-1", "444455556666", {mode, Load()}}) {}
+
+  // POST / for `operation`, signed now by `access_key`/`secret` for eu-west-1.
+  HttpResponse Call(const std::string& access_key, const std::string& secret,
+                    const std::string& operation, std::string body) {
+    HttpRequest request = Unsigned(operation, std::move(body));
+    kms::sigv4::Credentials credentials{access_key, secret, ""};
+    auto signed_request =
+        kms::sigv4::Sign(request, credentials, "eu-west-1", "kms", kms::sigv4::Clock::now());
+    REQUIRE(signed_request.has_value());
+    return router_.Handle(request);
+  }
+  HttpResponse Alice(const std::string& operation, std::string body) {
+    return Call("AKIAALICE", "alice-secret", operation, std::move(body));
+  }
+  HttpResponse Bob(const std::string& operation, std::string body) {
+    return Call("AKIABOB", "bob-secret", operation, std::move(body));
+  }
+  HttpResponse Send(const HttpRequest& request) { return router_.Handle(request); }
+
+  static HttpRequest Unsigned(const std::string& operation, std::string body) {
+    return Request("POST", "/",
+                   {{"Host", "127.0.0.1:4599"},
+                    {"Content-Type", kJson11},
+                    {"X-Amz-Target", "TrentService." + operation}},
+                   std::move(body));
+  }
+
+ private:
+  static std::shared_ptr<const CallerDirectory> Load() {
+    auto callers = CallerDirectory::Parse(kCallersFile, "callers", "444455556666");
+    REQUIRE(callers.has_value());
+    return std::make_shared<const CallerDirectory>(std::move(*callers));
+  }
+
+  std::unique_ptr<KeyStore> store_;
+  Clock clock_;
+  Services services_;
+  Router router_;
+};
+
+boost::json::value Body(const HttpResponse& r) { return boost::json::parse(r.body); }
+
+}  // namespace
+
+TEST_CASE("sigv4: a request signed by a caller runs in that caller's account") {
+  SigV4RouterFixture f;
+  HttpResponse alice = f.Alice("CreateKey", "{}");
+  REQUIRE(alice.status == 200);
+  CHECK(ArnOf(alice).starts_with("arn:aws:kms:eu-west-1:444455556666:key/"));
+  HttpResponse bob = f.Bob("CreateKey", "{}");
+  REQUIRE(bob.status == 200);
+  CHECK(ArnOf(bob).starts_with("arn:aws:kms:eu-west-1:222233334444:key/"));
+}
+
+TEST_CASE("sigv4: authentication errors are rendered as 400 with AWS's type and message") {
+  SigV4RouterFixture f;
+  CheckError(f.Send(SigV4RouterFixture::Unsigned("ListKeys", "{}")), 400,
+             "MissingAuthenticationTokenException", "Missing Authentication Token");
+  CheckError(f.Call("AKIANOBODY", "x", "ListKeys", "{}"), 400, "UnrecognizedClientException",
+             "The security token included in the request is invalid.");
+  CheckError(f.Call("AKIAALICE", "bob-secret", "ListKeys", "{}"), 400, "InvalidSignatureException",
+             "The request signature we calculated does not match the signature you provided. "
+             "Check your AWS Secret Access Key and signing method. Consult the service "
+             "documentation for details.");
+}
+
+TEST_CASE("sigv4: the signature is checked before the body is parsed or a handler runs") {
+  SigV4RouterFixture f;
+  CheckError(f.Send(SigV4RouterFixture::Unsigned("CreateKey", "{not json")), 400,
+             "MissingAuthenticationTokenException", "Missing Authentication Token");
+  CheckError(f.Call("AKIAALICE", "wrong", "CreateKey", "{}"), 400, "InvalidSignatureException",
+             "The request signature we calculated does not match the signature you provided. "
+             "Check your AWS Secret Access Key and signing method. Consult the service "
+             "documentation for details.");
+  CHECK(Body(f.Alice("ListKeys", "{}")).at("Keys").as_array().empty());  // nothing was created
+}
+
+TEST_CASE("sigv4: GET /health needs no signature") {
+  SigV4RouterFixture f;
+  HttpResponse r = f.Send(Request("GET", "/health"));
+  CHECK(r.status == 200);
+  CHECK(r.body == R"({"status":"ok"})");
+}
+
+TEST_CASE("sigv4: one account's keys, aliases and lists are invisible to another") {
+  SigV4RouterFixture f;
+  std::string arn = ArnOf(f.Alice("CreateKey", R"({"Description":"alice's"})"));
+  std::string id = arn.substr(arn.find("key/") + 4);
+  REQUIRE(
+      f.Alice("CreateAlias", R"({"AliasName":"alias/shared-name","TargetKeyId":")" + id + R"("})")
+          .status == 200);
+
+  CHECK(Body(f.Bob("ListKeys", "{}")).at("Keys").as_array().empty());
+  for (const auto& alias : Body(f.Bob("ListAliases", "{}")).at("Aliases").as_array()) {
+    CHECK(alias.at("AliasName").as_string() != "alias/shared-name");  // only AWS-managed ones
+  }
+  CheckError(f.Bob("DescribeKey", R"({"KeyId":")" + id + R"("})"), 400, "NotFoundException",
+             "Key 'arn:aws:kms:eu-west-1:222233334444:key/" + id + "' does not exist");
+  CheckError(f.Bob("DescribeKey", R"({"KeyId":"alias/shared-name"})"), 400, "NotFoundException",
+             "Alias arn:aws:kms:eu-west-1:222233334444:alias/shared-name is not found.");
+  // Bob may create the same alias name in his own account.
+  std::string bob_key = ArnOf(f.Bob("CreateKey", "{}"));
+  CHECK(f.Bob("CreateAlias",
+              R"({"AliasName":"alias/shared-name","TargetKeyId":")" + bob_key + R"("})")
+            .status == 200);
+  CHECK(Body(f.Alice("ListKeys", "{}")).at("Keys").as_array().size() == 1);
+}
+
+TEST_CASE("sigv4: another account's key ARN works where AWS allows cross-account use") {
+  SigV4RouterFixture f;
+  std::string arn = ArnOf(f.Alice("CreateKey", "{}"));
+  // DescribeKey, Encrypt, GenerateDataKey: "Cross-account use: Yes" with a key ARN.
+  HttpResponse described = f.Bob("DescribeKey", R"({"KeyId":")" + arn + R"("})");
+  REQUIRE(described.status == 200);
+  CHECK(Body(described).at("KeyMetadata").at("AWSAccountId").as_string() == "444455556666");
+  HttpResponse encrypted = f.Bob("Encrypt", R"({"KeyId":")" + arn + R"(","Plaintext":"aGk="})");
+  REQUIRE(encrypted.status == 200);
+  CHECK(Body(encrypted).at("KeyId").as_string() == arn);
+  CHECK(f.Bob("GenerateDataKey", R"({"KeyId":")" + arn + R"(","KeySpec":"AES_256"})").status ==
+        200);
+  // Key management and tags: "Cross-account use: No".
+  CheckError(f.Bob("DisableKey", R"({"KeyId":")" + arn + R"("})"), 400, "NotFoundException",
+             "Key '" + arn + "' does not exist");
+  CheckError(f.Bob("ListResourceTags", R"({"KeyId":")" + arn + R"("})"), 400, "NotFoundException",
+             "Key '" + arn + "' does not exist");
+  CHECK(Body(f.Alice("DescribeKey", R"({"KeyId":")" + arn + R"("})"))
+            .at("KeyMetadata")
+            .at("Enabled")
+            .as_bool());
+}
+
+TEST_CASE("none: a credentials file still maps access keys to accounts, unverified") {
+  SigV4RouterFixture f(AuthMode::kNone);
+  HttpResponse bob = f.Call("AKIABOB", "not-bob-secret", "CreateKey", "{}");
+  REQUIRE(bob.status == 200);
+  CHECK(ArnOf(bob).starts_with("arn:aws:kms:eu-west-1:222233334444:key/"));
+  HttpResponse stranger = f.Call("AKIASTRANGER", "x", "CreateKey", "{}");
+  REQUIRE(stranger.status == 200);
+  CHECK(ArnOf(stranger).starts_with("arn:aws:kms:eu-west-1:444455556666:key/"));
+  HttpResponse anonymous = f.Send(SigV4RouterFixture::Unsigned("CreateKey", "{}"));
+  REQUIRE(anonymous.status == 200);
+  CHECK(ArnOf(anonymous).starts_with("arn:aws:kms:ap-south-1:444455556666:key/"));
+}

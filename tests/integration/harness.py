@@ -61,8 +61,9 @@ class Emulator:
         self.stderr_file.seek(0)
         return self.stderr_file.read().decode(errors="replace")
 
-    def health(self):
-        with urllib.request.urlopen(self.url + "/health", timeout=5) as r:
+    def health(self, context=None):
+        """GET /health; `context` is an ssl.SSLContext for an https emulator."""
+        with urllib.request.urlopen(self.url + "/health", timeout=5, context=context) as r:
             return r.status, json.loads(r.read())
 
     def stop(self, sig=signal.SIGTERM, timeout=10.0):
@@ -109,3 +110,11 @@ def client_env(url):
     env.pop("AWS_PROFILE", None)
     env.pop("AWS_SESSION_TOKEN", None)
     return env
+
+
+def run_to_exit(*args, timeout=10.0):
+    """Runs kms-emulator with `args` (after --port 0 --db :memory:) expecting it to exit at once,
+    as on a start-up error; returns (exit status, stdout, stderr)."""
+    p = subprocess.run([emulator_bin(), "--port", "0", "--db", ":memory:", *args],
+                       capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return p.returncode, p.stdout, p.stderr

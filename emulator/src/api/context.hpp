@@ -11,10 +11,15 @@
 
 namespace kms::emulator {
 
+class AuditLog;
+
 // Long-lived services shared by all requests. Thread-safe.
 struct Services {
   KeyStore& store;
   Clock& clock;
+  // The audit trail (audit/audit_log.hpp), or null when it is off: LookupEvents and
+  // GetKeyLastUsage read it; the router records every call into it.
+  AuditLog* audit = nullptr;
 };
 
 // The caller of one request, from its SigV4 credential scope (or the defaults).
@@ -24,6 +29,12 @@ struct RequestContext {
   std::string access_key;  // may be empty
   std::string request_id;  // UUID, also sent as x-amzn-RequestId
   int64_t now_ms = 0;      // the clock, read once per request
+  // The caller named by the access key in the --credentials file (its section name), empty when
+  // the key is not in the file (or there is none).
+  std::string user_name;
+  // "arn:aws:iam::<account>:user/<user_name>", or "arn:aws:iam::<account>:root" when user_name
+  // is empty.
+  std::string principal_arn;
 };
 
 // A handler reads its members from `input`, acts, and returns the response members.

@@ -1,12 +1,14 @@
 // Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext) and GenerateRandom: the
-// symmetric hot path. No SQLite here: keys come from the store's cache, key material is borrowed
-// from the key snapshot (never copied), plaintext and data keys live only in SecretBytes.
+// symmetric hot path (asymmetric KMS keys are routed to asymmetric_crypto.cpp). No SQLite here:
+// keys come from the store's cache, key material is borrowed from the key snapshot (never copied),
+// plaintext and data keys live only in SecretBytes.
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
 #include <kms/internal/encoding.hpp>
 #include <kms/internal/random.hpp>
 #include <string>
 
+#include "api/asymmetric_crypto.hpp"
 #include "api/handlers.hpp"
 #include "api/input.hpp"
 #include "api/key_resolver.hpp"
@@ -44,6 +46,10 @@ Error IncorrectKey() {
   return MakeError(ErrorCode::kIncorrectKey,
                    "The key ID in the request does not identify a CMK that can perform this "
                    "operation.");
+}
+
+bool HasEntries(const std::optional<EncryptionContext>& context) {
+  return context.has_value() && !context->empty();
 }
 
 bool HasMember(const boost::json::object& input, std::string_view name) {
@@ -101,10 +107,8 @@ Status RequireSymmetricAlgorithm(const Key& key, std::string_view algorithm) {
                                                       " is incompatible with key spec " +
                                                       std::string(ToString(key.spec)) + ".");
   }
-  if (!symmetric_key) {
-    return MakeError(ErrorCode::kUnsupportedOperation,
-                     "Encryption with asymmetric KMS keys is not supported by this emulator yet.");
-  }
+  // Asymmetric keys take the RSA path before this; only a forged blob names one here.
+  if (!symmetric_key) return MakeError(ErrorCode::kInvalidCiphertext, "");
   return {};
 }
 
@@ -193,6 +197,56 @@ Result<Opened> OpenBlob(const Services& services, const RequestContext& ctx,
   return Opened{std::move(*key), material, std::move(*plaintext)};
 }
 
+// True when a Decrypt (or ReEncrypt source) goes to the asymmetric key named by KeyId: the
+// ciphertext is not one of our symmetric blobs (those name their key, and a KeyId that differs is
+// IncorrectKeyException, as AWS answers for an HMAC KeyId with a symmetric blob).
+bool TakesAsymmetricPath(const std::shared_ptr<const Key>& requested, bool ignore_ciphertext,
+                         const std::optional<internal::SecretBytes>& blob) {
+  if (!requested || !IsAsymmetricSpec(requested->spec)) return false;
+  return ignore_ciphertext || !blob || !ParseCiphertextBlob(blob->span()).has_value();
+}
+
+// The first half of ReEncrypt when SourceKeyId names an asymmetric key: RSA-OAEP decryption.
+Result<Opened> OpenWithAsymmetricKey(const std::shared_ptr<const Key>& key,
+                                     std::string_view algorithm, bool has_context,
+                                     std::span<const uint8_t> ciphertext) {
+  if (auto st = CheckAsymmetricDecrypt(*key, algorithm, has_context, "ReEncrypt"); !st) {
+    return st.error();
+  }
+  auto plaintext = AsymmetricDecrypt(*key, algorithm, ciphertext);
+  if (!plaintext) return plaintext.error();
+  return Opened{key, nullptr, std::move(*plaintext)};
+}
+
+// The second half of ReEncrypt: the new ciphertext under `destination` and the material it used
+// (null for an asymmetric key), or DryRunOperationException once every check passed.
+struct Resealed {
+  std::vector<uint8_t> blob;
+  const KeyMaterial* material = nullptr;
+};
+
+Result<Resealed> Reseal(const Key& destination, std::string_view algorithm,
+                        const std::optional<EncryptionContext>& context,
+                        std::span<const uint8_t> plaintext, bool dry_run) {
+  if (IsAsymmetricSpec(destination.spec)) {
+    if (auto st = CheckAsymmetricEncrypt(destination, algorithm, HasEntries(context),
+                                         plaintext.size(), "ReEncrypt");
+        !st) {
+      return st.error();
+    }
+    if (dry_run) return DryRun();
+    auto ciphertext = AsymmetricEncrypt(destination, algorithm, plaintext);
+    if (!ciphertext) return ciphertext.error();
+    return Resealed{std::move(*ciphertext), nullptr};
+  }
+  auto material = MaterialForEncrypt(destination, "ReEncrypt", algorithm);
+  if (!material) return material.error();
+  if (dry_run) return DryRun();
+  auto sealed = Seal(destination.Arn(), **material, ContextOrNone(context), plaintext);
+  if (!sealed) return sealed.error();
+  return Resealed{std::move(*sealed), *material};
+}
+
 // DryRun with DryRunModifiers IGNORE_CIPHERTEXT: the blob is not looked at, so the request must
 // name the key; checks it and reports the dry run.
 Error DryRunIgnoringCiphertext(const std::shared_ptr<const Key>& key, std::string_view member,
@@ -205,6 +259,25 @@ Error DryRunIgnoringCiphertext(const std::shared_ptr<const Key>& key, std::strin
   if (auto st = RequireEncryptDecrypt(*key, operation); !st) return st.error();
   if (auto st = RequireSymmetricAlgorithm(*key, algorithm); !st) return st.error();
   return DryRun();
+}
+
+// ReEncrypt with DryRun and IGNORE_CIPHERTEXT: the destination and the named source are checked,
+// the blob is not looked at.
+Error ReEncryptDryRunIgnoringCiphertext(const std::shared_ptr<const Key>& source,
+                                        std::string_view from, bool has_source_context,
+                                        const Key& destination, std::string_view to,
+                                        bool has_destination_context) {
+  if (IsAsymmetricSpec(destination.spec)) {
+    auto st = CheckAsymmetricDecrypt(destination, to, has_destination_context, "ReEncrypt");
+    if (!st) return st.error();
+  } else if (auto st = MaterialForEncrypt(destination, "ReEncrypt", to); !st) {
+    return st.error();
+  }
+  if (source && IsAsymmetricSpec(source->spec)) {
+    auto st = CheckAsymmetricDecrypt(*source, from, has_source_context, "ReEncrypt");
+    return st ? DryRun() : st.error();
+  }
+  return DryRunIgnoringCiphertext(source, "SourceKeyId", from, "ReEncrypt");
 }
 
 Result<boost::json::object> GenerateDataKeyImpl(const Services& services, const RequestContext& ctx,
@@ -265,6 +338,10 @@ KMS_HANDLER(Encrypt) {
   if (auto st = in.Finish(); !st) return st.error();
   auto key = ResolveKey(services, ctx, *key_id);
   if (!key) return key.error();
+  if (IsAsymmetricSpec((*key)->spec)) {
+    return EncryptWithAsymmetricKey(**key, algorithm.value_or(kSymmetricDefault),
+                                    HasEntries(context), plaintext->span(), dry_run);
+  }
   auto material = MaterialForEncrypt(**key, "Encrypt", algorithm.value_or(kSymmetricDefault));
   if (!material) return material.error();
   if (dry_run) return DryRun();
@@ -296,6 +373,12 @@ KMS_HANDLER(Decrypt) {
   auto requested = ResolveOptional(services, ctx, key_id);
   if (!requested) return requested.error();
   std::string_view alg = algorithm.value_or(kSymmetricDefault);
+  // AWS: a ciphertext of an asymmetric key carries no key reference; KeyId names the key.
+  if (TakesAsymmetricPath(*requested, ignore_ciphertext, blob)) {
+    std::span<const uint8_t> ciphertext =
+        ignore_ciphertext ? std::span<const uint8_t>() : blob->span();
+    return DecryptWithAsymmetricKey(**requested, alg, HasEntries(context), ciphertext, dry_run);
+  }
   if (ignore_ciphertext) return DryRunIgnoringCiphertext(*requested, "KeyId", alg, "Decrypt");
   auto opened =
       OpenBlob(services, ctx, blob->span(), ContextOrNone(context), *requested, alg, "Decrypt");
@@ -330,28 +413,29 @@ KMS_HANDLER(ReEncrypt) {
   std::string_view to = destination_alg.value_or(kSymmetricDefault);
   auto destination = ResolveKey(services, ctx, *destination_key_id);
   if (!destination) return destination.error();
+  bool source_asymmetric = TakesAsymmetricPath(*requested, ignore_ciphertext, blob);
   if (ignore_ciphertext) {
-    if (auto st = MaterialForEncrypt(**destination, "ReEncrypt", to); !st) return st.error();
-    return DryRunIgnoringCiphertext(*requested, "SourceKeyId", from, "ReEncrypt");
+    return ReEncryptDryRunIgnoringCiphertext(*requested, from, HasEntries(source_context),
+                                             **destination, to, HasEntries(destination_context));
   }
-  auto opened = OpenBlob(services, ctx, blob->span(), ContextOrNone(source_context), *requested,
-                         from, "ReEncrypt");
+  auto opened =
+      source_asymmetric
+          ? OpenWithAsymmetricKey(*requested, from, HasEntries(source_context), blob->span())
+          : OpenBlob(services, ctx, blob->span(), ContextOrNone(source_context), *requested, from,
+                     "ReEncrypt");
   if (!opened) return opened.error();
-  auto material = MaterialForEncrypt(**destination, "ReEncrypt", to);
-  if (!material) return material.error();
-  if (dry_run) return DryRun();
-  std::string arn = (*destination)->Arn();
-  auto sealed = Seal(arn, **material, ContextOrNone(destination_context), opened->plaintext.span());
+  auto sealed = Reseal(**destination, to, destination_context, opened->plaintext.span(), dry_run);
   if (!sealed) return sealed.error();
   boost::json::object out;
   out.reserve(7);
-  out.emplace("CiphertextBlob", Base64Json(*sealed));
+  out.emplace("CiphertextBlob", Base64Json(sealed->blob));
   out.emplace("SourceKeyId", opened->key->Arn());
-  out.emplace("KeyId", arn);
-  out.emplace("SourceEncryptionAlgorithm", kSymmetricDefault);
-  out.emplace("DestinationEncryptionAlgorithm", kSymmetricDefault);
-  out.emplace("SourceKeyMaterialId", opened->material->id);
-  out.emplace("DestinationKeyMaterialId", (*material)->id);
+  out.emplace("KeyId", (*destination)->Arn());
+  out.emplace("SourceEncryptionAlgorithm", from);
+  out.emplace("DestinationEncryptionAlgorithm", to);
+  // AWS: material ids only where a symmetric encryption key was used.
+  if (opened->material) out.emplace("SourceKeyMaterialId", opened->material->id);
+  if (sealed->material) out.emplace("DestinationKeyMaterialId", sealed->material->id);
   return out;
 }
 

@@ -36,4 +36,35 @@ KMS_HANDLER(TagResource);
 KMS_HANDLER(UntagResource);
 KMS_HANDLER(ListResourceTags);
 
+// asymmetric_ops.cpp
+KMS_HANDLER(GetPublicKey);
+KMS_HANDLER(Sign);
+KMS_HANDLER(Verify);
+KMS_HANDLER(DeriveSharedSecret);
+// mac_ops.cpp
+KMS_HANDLER(GenerateMac);
+KMS_HANDLER(VerifyMac);
+// key_pair_ops.cpp
+KMS_HANDLER(GenerateDataKeyPair);
+KMS_HANDLER(GenerateDataKeyPairWithoutPlaintext);
+
+// rotation_ops.cpp
+KMS_HANDLER(EnableKeyRotation);
+KMS_HANDLER(DisableKeyRotation);
+KMS_HANDLER(GetKeyRotationStatus);
+KMS_HANDLER(RotateKeyOnDemand);
+KMS_HANDLER(ListKeyRotations);
+// policy_ops.cpp
+KMS_HANDLER(GetKeyPolicy);
+KMS_HANDLER(PutKeyPolicy);
+KMS_HANDLER(ListKeyPolicies);
+// grant_ops.cpp
+KMS_HANDLER(CreateGrant);
+KMS_HANDLER(ListGrants);
+KMS_HANDLER(ListRetirableGrants);
+KMS_HANDLER(RetireGrant);
+KMS_HANDLER(RevokeGrant);
+// key_usage_ops.cpp
+KMS_HANDLER(GetKeyLastUsage);
+
 }  // namespace kms::emulator

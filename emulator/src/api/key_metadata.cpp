@@ -3,7 +3,10 @@
 
 #include <boost/json/array.hpp>
 #include <initializer_list>
+#include <span>
 #include <string_view>
+
+#include "domain/asymmetric_key.hpp"
 
 namespace kms::emulator {
 namespace {
@@ -14,10 +17,6 @@ boost::json::array Array(Names names) {
   boost::json::array out;
   for (std::string_view name : names) out.emplace_back(name);
   return out;
-}
-
-bool IsRsa(KeySpec s) {
-  return s == KeySpec::kRsa2048 || s == KeySpec::kRsa3072 || s == KeySpec::kRsa4096;
 }
 
 bool IsHmac(KeySpec s) {
@@ -34,47 +33,11 @@ bool HasCustomerMasterKeySpec(KeySpec s) {
   return s != KeySpec::kEccNistEdwards25519 && !IsMlDsa(s);
 }
 
-boost::json::array EncryptionAlgorithms(KeySpec s) {
-  if (IsRsa(s)) return Array({"RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"});
-  if (s == KeySpec::kSm2) return Array({"SM2PKE"});
-  return Array({"SYMMETRIC_DEFAULT"});
-}
-
-boost::json::array SigningAlgorithms(KeySpec s) {
-  switch (s) {
-    case KeySpec::kEccNistP256:
-    case KeySpec::kEccSecgP256k1:
-      return Array({"ECDSA_SHA_256"});
-    case KeySpec::kEccNistP384:
-      return Array({"ECDSA_SHA_384"});
-    case KeySpec::kEccNistP521:
-      return Array({"ECDSA_SHA_512"});
-    case KeySpec::kEccNistEdwards25519:
-      return Array({"ED25519_SHA_512", "ED25519_PH_SHA_512"});
-    case KeySpec::kSm2:
-      return Array({"SM2DSA"});
-    case KeySpec::kMlDsa44:
-    case KeySpec::kMlDsa65:
-    case KeySpec::kMlDsa87:
-      return Array({"ML_DSA_SHAKE_256"});
-    default:
-      return Array({"RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384",
-                    "RSASSA_PKCS1_V1_5_SHA_512", "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384",
-                    "RSASSA_PSS_SHA_512"});
-  }
-}
-
-boost::json::array MacAlgorithms(KeySpec s) {
-  switch (s) {
-    case KeySpec::kHmac224:
-      return Array({"HMAC_SHA_224"});
-    case KeySpec::kHmac384:
-      return Array({"HMAC_SHA_384"});
-    case KeySpec::kHmac512:
-      return Array({"HMAC_SHA_512"});
-    default:
-      return Array({"HMAC_SHA_256"});
-  }
+// The algorithm lists of a key spec, shared with GetPublicKey and the signing checks.
+boost::json::array Array(std::span<const std::string_view> names) {
+  boost::json::array out;
+  for (std::string_view name : names) out.emplace_back(name);
+  return out;
 }
 
 }  // namespace
@@ -100,7 +63,7 @@ boost::json::object KeyMetadataJson(const Key& key) {
   m["Description"] = key.description;
   m["Enabled"] = key.state == KeyState::kEnabled;
   if (key.usage == KeyUsage::kEncryptDecrypt)
-    m["EncryptionAlgorithms"] = EncryptionAlgorithms(key.spec);
+    m["EncryptionAlgorithms"] = Array(EncryptionAlgorithmNames(key.spec));
   if (key.usage == KeyUsage::kKeyAgreement) m["KeyAgreementAlgorithms"] = Array({"ECDH"});
   m["KeyId"] = key.id;
   m["KeyManager"] = ToString(key.manager);
@@ -108,14 +71,15 @@ boost::json::object KeyMetadataJson(const Key& key) {
   m["KeyState"] = ToString(key.state);
   m["KeyUsage"] = ToString(key.usage);
   if (key.usage == KeyUsage::kGenerateVerifyMac && IsHmac(key.spec)) {
-    m["MacAlgorithms"] = MacAlgorithms(key.spec);
+    m["MacAlgorithms"] = Array(MacAlgorithmNames(key.spec));
   }
   m["MultiRegion"] = key.multi_region;
   m["Origin"] = ToString(key.origin);
   if (key.state == KeyState::kPendingReplicaDeletion && key.pending_window_days) {
     m["PendingDeletionWindowInDays"] = *key.pending_window_days;
   }
-  if (key.usage == KeyUsage::kSignVerify) m["SigningAlgorithms"] = SigningAlgorithms(key.spec);
+  if (key.usage == KeyUsage::kSignVerify)
+    m["SigningAlgorithms"] = Array(SigningAlgorithmNames(key.spec));
   return m;
 }
 

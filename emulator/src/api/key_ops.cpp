@@ -1,6 +1,6 @@
 // Key management: CreateKey, DescribeKey, ListKeys, UpdateKeyDescription, EnableKey, DisableKey,
-// ScheduleKeyDeletion, CancelKeyDeletion. Only symmetric AWS_KMS single-Region keys can be
-// created so far; every other valid key type is refused with UnsupportedOperationException.
+// ScheduleKeyDeletion, CancelKeyDeletion. AWS_KMS single-Region keys of every key spec OpenSSL 3.0
+// can make; other valid key types are refused with UnsupportedOperationException.
 #include <array>
 #include <boost/json/array.hpp>
 #include <functional>
@@ -17,6 +17,8 @@
 #include "api/key_resolver.hpp"
 #include "api/management.hpp"
 #include "api/pagination.hpp"
+#include "domain/asymmetric_key.hpp"
+#include "domain/policy.hpp"
 
 namespace kms::emulator {
 namespace {
@@ -32,6 +34,16 @@ constexpr std::string_view kCustomerMasterKeySpecs[] = {
     "RSA_2048",          "ECC_NIST_P384", "ECC_NIST_P256",   "ECC_NIST_P521",
     "HMAC_384",          "RSA_3072",      "ECC_SECG_P256K1", "RSA_4096",
     "SYMMETRIC_DEFAULT", "HMAC_256",      "HMAC_224",        "HMAC_512"};
+// AWS offers SM2 only in the China Regions (Sm2Available); there the enums end with it.
+template <size_t N>
+constexpr std::array<std::string_view, N + 1> WithSm2(const std::string_view (&names)[N]) {
+  std::array<std::string_view, N + 1> out{};
+  for (size_t i = 0; i < N; ++i) out[i] = names[i];
+  out[N] = "SM2";
+  return out;
+}
+constexpr auto kKeySpecsWithSm2 = WithSm2(kKeySpecs);
+constexpr auto kCustomerMasterKeySpecsWithSm2 = WithSm2(kCustomerMasterKeySpecs);
 constexpr std::string_view kKeyUsages[] = {"ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC",
                                            "KEY_AGREEMENT"};
 constexpr std::string_view kOrigins[] = {"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM",
@@ -39,7 +51,6 @@ constexpr std::string_view kOrigins[] = {"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM",
 
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kDefaultPendingWindowDays = 30;
-constexpr size_t kMaterialBytes = 32;
 
 bool IsPolicyText(std::string_view s) { return CodePointsWithin(s, 0x20, 0xFF, U"\t\n\r"); }
 
@@ -70,10 +81,12 @@ struct CreateKeyInput {
   Origin origin = Origin::kAwsKms;
   bool custom_key_store = false;
   bool multi_region = false;
+  bool bypass_policy_lockout_check = false;
   TagList tags;
 };
 
-Result<CreateKeyInput> ReadCreateKey(const boost::json::object& body) {
+Result<CreateKeyInput> ReadCreateKey(const boost::json::object& body, std::string_view region) {
+  bool sm2 = Sm2Available(region);
   InputReader in(body);
   CreateKeyInput out;
   auto policy = in.String("Policy", {.min = 1,
@@ -82,17 +95,20 @@ Result<CreateKeyInput> ReadCreateKey(const boost::json::object& body) {
                                      .check = IsPolicyText});
   auto description = in.String("Description", {.max = 8192});
   auto usage = in.Enum("KeyUsage", kKeyUsages);
-  auto cmk_spec = in.Enum("CustomerMasterKeySpec", kCustomerMasterKeySpecs);
-  auto spec = in.Enum("KeySpec", kKeySpecs);
+  using Names = std::span<const std::string_view>;
+  auto cmk_spec = in.Enum("CustomerMasterKeySpec", sm2 ? Names(kCustomerMasterKeySpecsWithSm2)
+                                                       : Names(kCustomerMasterKeySpecs));
+  auto spec = in.Enum("KeySpec", sm2 ? Names(kKeySpecsWithSm2) : Names(kKeySpecs));
   auto origin = in.Enum("Origin", kOrigins);
   auto store_id = in.String("CustomKeyStoreId", {.min = 1, .max = 64});
-  (void)in.Boolean("BypassPolicyLockoutSafetyCheck");  // no lockout check without IAM
+  auto bypass_lockout = in.Boolean("BypassPolicyLockoutSafetyCheck");
   auto tags = in.Tags("Tags");
   auto multi_region = in.Boolean("MultiRegion");
   auto xks_key_id = in.String(
       "XksKeyId", {.min = 1, .max = 128, .pattern = "^[a-zA-Z0-9-_.]+$", .check = IsXksKeyIdText});
   if (Status status = in.Finish(); !status) return status.error();
   if (policy) out.policy = std::string(*policy);
+  out.bypass_policy_lockout_check = bypass_lockout.value_or(false);
   if (description) out.description = std::string(*description);
   if (spec) out.spec = ParseKeySpec(*spec);
   if (cmk_spec) out.cmk_spec = ParseKeySpec(*cmk_spec);
@@ -157,10 +173,9 @@ Result<std::pair<KeySpec, KeyUsage>> ChooseSpecAndUsage(const CreateKeyInput& in
 
 // The emulator's limits: what AWS would create but we cannot yet.
 Status CheckSupported(const CreateKeyInput& in, KeySpec spec) {
-  if (spec != KeySpec::kSymmetricDefault) {
+  if (IsMlDsaSpec(spec)) {
     return Unsupported("KeySpec " + std::string(ToString(spec)) +
-                       " is not supported by this emulator yet; only SYMMETRIC_DEFAULT keys can "
-                       "be created.");
+                       " is not supported by this emulator: OpenSSL 3.0 has no ML-DSA.");
   }
   if (in.custom_key_store) {
     return Unsupported("Custom key stores are not supported by this emulator yet.");
@@ -176,9 +191,10 @@ Status CheckSupported(const CreateKeyInput& in, KeySpec spec) {
   return {};
 }
 
-// Fresh key material: 32 random bytes under a random 64-hex-char material id.
-Result<KeyMaterial> NewMaterial(int64_t now_ms) {
-  auto bytes = internal::RandomSecret(kMaterialBytes);
+// Fresh key material for `spec` (32 random bytes, an HMAC key, or a PKCS#8 DER private key)
+// under a random 64-hex-char material id.
+Result<KeyMaterial> NewMaterial(KeySpec spec, int64_t now_ms) {
+  auto bytes = GenerateKeyMaterial(spec);
   if (!bytes) return bytes.error();
   std::array<uint8_t, 32> id{};
   if (Status status = internal::RandomFill(id); !status) return status.error();
@@ -203,7 +219,7 @@ Result<Key> NewKey(const RequestContext& ctx, CreateKeyInput&& in, KeySpec spec,
   key.creation_ms = ctx.now_ms;
   key.policy = in.policy ? std::move(*in.policy) : DefaultKeyPolicy(ctx.account);
   if (Status status = MergeTags(key.tags, in.tags); !status) return status.error();
-  auto material = NewMaterial(ctx.now_ms);
+  auto material = NewMaterial(spec, ctx.now_ms);
   if (!material) return material.error();
   key.current_material_id = material->id;
   key.materials.push_back(std::move(*material));
@@ -260,13 +276,19 @@ std::pair<boost::json::array, std::optional<std::string>> KeysPage(
 }  // namespace
 
 KMS_HANDLER(CreateKey) {
-  auto in = ReadCreateKey(input);
+  auto in = ReadCreateKey(input, ctx.region);
   if (!in) return in.error();
   auto spec_usage = ChooseSpecAndUsage(*in);
   if (!spec_usage) return spec_usage.error();
   if (Status status = CheckNewTags(in->tags); !status) return status.error();
   auto [spec, usage] = *spec_usage;
   if (Status status = CheckSupported(*in, spec); !status) return status.error();
+  if (in->policy) {
+    // AWS: the policy is validated and stored re-printed, as PutKeyPolicy does.
+    auto policy = NormalizeKeyPolicy(*in->policy, ctx.account, in->bypass_policy_lockout_check);
+    if (!policy) return policy.error();
+    in->policy = std::move(*policy);
+  }
   auto key = NewKey(ctx, std::move(*in), spec, usage);
   if (!key) return key.error();
   if (Status status = services.store.CreateKey(*key); !status) return status.error();

@@ -26,6 +26,16 @@ struct Tag {
   std::string value;
 };
 
+// AWS's RotationType.
+enum class RotationType { kAutomatic, kOnDemand };
+
+// One completed rotation: the material that became current, how, and when.
+struct Rotation {
+  std::string material_id;
+  RotationType type = RotationType::kAutomatic;
+  int64_t date_ms = 0;
+};
+
 struct Key {
   std::string account;
   std::string region;
@@ -44,6 +54,10 @@ struct Key {
   bool multi_region = false;
   std::vector<KeyMaterial> materials;  // every version ever used, oldest first
   std::string current_material_id;
+  // Automatic rotation: both set while enabled (EnableKeyRotation), both unset otherwise.
+  std::optional<int> rotation_period_days;
+  std::optional<int64_t> next_rotation_ms;
+  std::vector<Rotation> rotations;  // completed rotations, oldest first
 
   // arn:aws:kms:<region>:<account>:key/<id>
   std::string Arn() const;

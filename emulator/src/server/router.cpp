@@ -10,9 +10,11 @@
 #include <exception>
 #include <kms/internal/random.hpp>
 #include <kms/sigv4.hpp>
+#include <optional>
 
+#include "api/cloudtrail_ops.hpp"
 #include "api/operations.hpp"
-#include "config.hpp"
+#include "audit/audit_log.hpp"
 
 namespace kms::emulator {
 namespace {
@@ -34,6 +36,18 @@ constexpr int kUnclaimedStatus = 404;
 
 // GET /health answers this.
 constexpr std::string_view kHealthBody = R"({"status":"ok"})";
+
+// What the audit trail sees of one request: its KMS operation, parsed body and handler output,
+// kept in Router::Handle's frame until the response has been recorded.
+struct Exchange {
+  std::string_view operation;  // set once X-Amz-Target names a KMS operation
+  // The request's JSON lives in a stack buffer while small: no heap allocation per member.
+  unsigned char buffer[4096];
+  boost::json::monotonic_resource resource{buffer, sizeof(buffer)};
+  boost::json::value input = boost::json::value(boost::json::storage_ptr(&resource));
+  bool parsed = false;
+  std::optional<boost::json::object> output;  // the handler's members, on success
+};
 
 HttpResponse MakeResponse(int status, std::string_view content_type, std::string body,
                           std::string_view request_id) {
@@ -82,11 +96,16 @@ HttpResponse CatchAll(std::string_view request_id, F&& f) {
                      HttpStatus(ErrorCode::kInternal), request_id);
 }
 
+// Runs the handler; on success its output is also moved to `kept` (for the audit trail).
 HttpResponse Invoke(Handler handler, Services& services, const RequestContext& ctx,
-                    const boost::json::object& input) {
+                    const boost::json::object& input,
+                    std::optional<boost::json::object>* kept = nullptr) {
   Result<boost::json::object> output = handler(services, ctx, input);
   if (!output) return ErrorResponse(output.error(), ctx.request_id);
-  return MakeResponse(200, kJson11, boost::json::serialize(*output), ctx.request_id);
+  HttpResponse response =
+      MakeResponse(200, kJson11, boost::json::serialize(*output), ctx.request_id);
+  if (kept != nullptr) kept->emplace(std::move(*output));
+  return response;
 }
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
@@ -114,24 +133,11 @@ Result<Handler> LookUp(std::string_view target) {
   return handler;
 }
 
-// The caller: access key and region from the SigV4 credential scope, else the defaults.
-// --auth none: the signature is not verified, but a malformed header is still an error.
+// The caller: account, region, access key and user from the Authorization header, verified or
+// not as --auth says (server/auth.hpp).
 Status FillCaller(const HttpRequest& request, const RouterOptions& options, RequestContext& ctx) {
-  ctx.account = options.default_account;
-  ctx.region = options.default_region;
-  if (!request.HasHeader("Authorization")) return {};
-  bool has_date = request.HasHeader("X-Amz-Date") || request.HasHeader("Date");
-  auto auth = sigv4::ParseAuthorization(request.Header("Authorization"), has_date);
-  if (!auth) return auth.error();
-  // The region becomes part of every ARN, so it must look like one. AWS wording, as in
-  // sigv4::Verify.
-  if (!IsValidRegion(auth->region)) {
-    return MakeError(ErrorCode::kInvalidSignature,
-                     "Credential should be scoped to a valid region, not '" + auth->region + "'. ");
-  }
-  ctx.region = std::move(auth->region);
-  ctx.access_key = std::move(auth->access_key_id);
-  return {};
+  return Authenticate(request, options.auth, options.default_region, options.default_account,
+                      sigv4::Clock::now(), ctx);
 }
 
 // Parses the body into `out`, allocating from out's storage. An empty body is {}.
@@ -158,7 +164,7 @@ Status ParseBody(std::string_view body, boost::json::value& out) {
 }
 
 HttpResponse Route(const HttpRequest& request, Services& services, const RouterOptions& options,
-                   RequestContext& ctx) {
+                   RequestContext& ctx, Exchange& exchange) {
   std::string_view path = PathOf(request.target);
   if (path == "/health" && request.method == "GET") {
     return MakeResponse(200, "application/json", std::string(kHealthBody), ctx.request_id);
@@ -173,21 +179,21 @@ HttpResponse Route(const HttpRequest& request, Services& services, const RouterO
                          "': KMS requests use application/x-amz-json-1.1",
                      ctx.request_id);
   }
-  Result<Handler> handler = LookUp(request.Header("X-Amz-Target"));
+  std::string_view target = request.Header("X-Amz-Target");
+  bool cloudtrail = IsCloudTrailTarget(target);  // CloudTrail's LookupEvents, on the same port
+  Result<Handler> handler = cloudtrail ? Result<Handler>(Handler(nullptr)) : LookUp(target);
   if (!handler) return ErrorResponse(handler.error(), ctx.request_id);
+  if (!cloudtrail) exchange.operation = target.substr(kTargetPrefix.size());
   if (Status caller = FillCaller(request, options, ctx); !caller) {
     return ErrorResponse(caller.error(), ctx.request_id);
   }
-  // The request's JSON lives in a stack buffer while small: no heap allocation per member.
-  unsigned char buffer[4096];
-  boost::json::monotonic_resource resource(buffer, sizeof(buffer));
-  boost::json::storage_ptr storage(&resource);
-  boost::json::value input(storage);
-  if (Status parsed = ParseBody(request.body, input); !parsed) {
+  if (Status parsed = ParseBody(request.body, exchange.input); !parsed) {
     return ErrorResponse(parsed.error(), ctx.request_id);
   }
+  exchange.parsed = true;
   ctx.now_ms = services.clock.NowMs();
-  return Invoke(*handler, services, ctx, input.get_object());
+  if (cloudtrail) return ServeCloudTrail(target, services, ctx, exchange.input.get_object());
+  return Invoke(*handler, services, ctx, exchange.input.get_object(), &exchange.output);
 }
 
 }  // namespace
@@ -204,7 +210,16 @@ HttpResponse RunHandler(Handler handler, Services& services, const RequestContex
 HttpResponse Router::Handle(const HttpRequest& request) const {
   RequestContext ctx;
   ctx.request_id = internal::RandomUuid();
-  return CatchAll(ctx.request_id, [&] { return Route(request, services_, options_, ctx); });
+  Exchange exchange;
+  HttpResponse response = CatchAll(
+      ctx.request_id, [&] { return Route(request, services_, options_, ctx, exchange); });
+  // The audit hook: one CloudTrail event per KMS call, success or error, auth failures included.
+  if (services_.audit != nullptr && !exchange.operation.empty()) {
+    const boost::json::object* input = exchange.parsed ? &exchange.input.get_object() : nullptr;
+    const boost::json::object* output = exchange.output ? &*exchange.output : nullptr;
+    services_.audit->Record({exchange.operation, request, ctx, services_, input, output, response});
+  }
+  return response;
 }
 
 }  // namespace kms::emulator

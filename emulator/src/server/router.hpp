@@ -8,12 +8,14 @@
 #include <string_view>
 
 #include "api/context.hpp"
+#include "server/auth.hpp"
 
 namespace kms::emulator {
 
 struct RouterOptions {
   std::string default_region = "us-east-1";  // when no SigV4 scope names one
   std::string default_account = "111122223333";
+  AuthConfig auth = {};  // --auth and --credentials: who may call, and their accounts
 };
 
 class Router {

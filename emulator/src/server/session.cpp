@@ -1,10 +1,13 @@
-// One HTTP/1.1 connection over Beast: idle wait, header, optional 100 Continue, body, route,
-// write, repeat while keep-alive. Every state has a deadline, oversized requests get a 413 JSON
-// answer before the connection closes, and a graceful stop closes idle connections at once.
+// One HTTP/1.1 connection over Beast, plain or TLS: (TLS handshake,) idle wait, header, optional
+// 100 Continue, body, route, write, repeat while keep-alive. Every state has a deadline, oversized
+// requests get a 413 JSON answer before the connection closes, and a graceful stop closes idle
+// connections at once.
 #include "server/session.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -14,8 +17,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <kms/internal/random.hpp>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace kms::emulator {
@@ -32,42 +37,71 @@ constexpr size_t kKeepBufferCapacity = 64 * 1024;
 // How long, after answering 413/400, we keep reading (and discarding) what the client still
 // sends, so closing does not reset the connection before the client has read our answer.
 constexpr std::chrono::seconds kLingerTime{2};
+// How long a TLS connection we close waits for the client's close_notify after sending ours.
+constexpr std::chrono::milliseconds kTlsShutdownTime{500};
 
-class Session : public Connection, public std::enable_shared_from_this<Session> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// `Stream` is PlainStream or TlsStream; everything but the handshake and the close is shared.
+template <class Stream>
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, const Router& router, const SessionLimits& limits,
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  Session(Stream stream, const Router& router, const SessionLimits& limits,
           std::shared_ptr<SessionRegistry> registry)
-      : stream_(std::move(socket)),
+      : stream_(std::move(stream)),
         buffer_(limits.body_limit + limits.header_limit + kFirstReadSize),
         router_(router),
         limits_(limits),
         registry_(std::move(registry)) {
     beast::error_code ec;
-    auto peer = stream_.socket().remote_endpoint(ec);
+    auto peer = Socket().remote_endpoint(ec);
     if (!ec) remote_address_ = peer.address().to_string();
   }
   ~Session() override { registry_->Remove(this); }
 
   void Start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->Begin(); });
   }
 
   void Shutdown() override {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->OnShutdown(); });
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->OnShutdown(); });
   }
 
  private:
   enum class State { kIdle, kReading, kWriting, kDraining, kClosed };
 
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+  tcp::socket& Socket() { return Lowest().socket(); }
+
+  // TLS: the handshake, within read_timeout, comes first; a failed one closes quietly (a client
+  // that does not trust our certificate, or plain HTTP sent to the TLS port).
+  void Begin() {
+    if constexpr (kTls) {
+      state_ = State::kReading;
+      Lowest().expires_after(limits_.read_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->Close();
+                                self->handshake_done_ = true;
+                                self->WaitForRequest();
+                              });
+    } else {
+      WaitForRequest();
+    }
+  }
+
   // Between requests: wait (idle timeout) for the first byte of the next one.
   void WaitForRequest() {
-    if (stopping_) return Close();
+    if (stopping_) return CloseGracefully();
     if (buffer_.size() == 0 && buffer_.capacity() > kKeepBufferCapacity) buffer_.shrink_to_fit();
     if (buffer_.size() > 0) return ReadHeader();  // pipelined request already buffered
     state_ = State::kIdle;
-    stream_.expires_after(limits_.idle_timeout);
+    Lowest().expires_after(limits_.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstReadSize),
-                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                            [self = this->shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec) return self->Close();
                               self->buffer_.commit(n);
                               self->ReadHeader();
@@ -80,10 +114,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
     parser_.emplace();
     parser_->body_limit(limits_.body_limit);
     parser_->header_limit(static_cast<uint32_t>(limits_.header_limit));
-    stream_.expires_after(limits_.read_timeout);
+    Lowest().expires_after(limits_.read_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -93,7 +127,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
       continue_ =
           http::response<http::empty_body>(http::status::continue_, parser_->get().version());
       return http::async_write(stream_, continue_,
-                               [self = shared_from_this()](beast::error_code ec, size_t) {
+                               [self = this->shared_from_this()](beast::error_code ec, size_t) {
                                  if (ec) return self->Close();
                                  self->ReadBody();
                                });
@@ -103,7 +137,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
 
   void ReadBody() {
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
                        if (ec) return self->OnReadError(ec);
                        self->OnRequest();
                      });
@@ -166,9 +200,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
     response_.keep_alive(keep_alive && !stopping_);
     response_.prepare_payload();
     state_ = State::kWriting;
-    stream_.expires_after(limits_.write_timeout);
+    Lowest().expires_after(limits_.write_timeout);
     http::async_write(stream_, response_,
-                      [self = shared_from_this(), linger](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this(), linger](beast::error_code ec, size_t) {
                         self->OnWrite(ec, linger);
                       });
   }
@@ -176,7 +210,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
   void OnWrite(beast::error_code ec, bool linger) {
     if (ec) return Close();
     if (linger) return Linger();
-    if (!response_.keep_alive() || stopping_) return Close();
+    if (!response_.keep_alive() || stopping_) return CloseGracefully();
     WaitForRequest();
   }
 
@@ -184,16 +218,16 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
   void Linger() {
     if (stopping_) return Close();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    Socket().shutdown(tcp::socket::shutdown_send, ec);
     state_ = State::kDraining;
-    stream_.expires_after(kLingerTime);
+    Lowest().expires_after(kLingerTime);
     Drain();
   }
 
   void Drain() {
     buffer_.consume(buffer_.size());
     stream_.async_read_some(buffer_.prepare(kDrainReadSize),
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
                               if (ec) return self->Close();
                               self->Drain();
                             });
@@ -206,15 +240,34 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
     if (state_ != State::kWriting) Close();
   }
 
+  // Closes at once; with TLS, without close_notify (safe with a read pending).
   void Close() {
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    CloseSocket();
   }
 
-  beast::tcp_stream stream_;
+  // Closes when no operation is pending: with TLS, sends close_notify first and waits briefly for
+  // the client's.
+  void CloseGracefully() {
+    if constexpr (kTls) {
+      if (state_ == State::kClosed || !handshake_done_) return Close();
+      state_ = State::kClosed;
+      Lowest().expires_after(kTlsShutdownTime);
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->CloseSocket(); });
+    } else {
+      Close();
+    }
+  }
+
+  void CloseSocket() {
+    beast::error_code ec;
+    Socket().shutdown(tcp::socket::shutdown_both, ec);
+    Lowest().close();
+  }
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
@@ -225,7 +278,16 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
   std::string remote_address_;
   State state_ = State::kIdle;
   bool stopping_ = false;
+  bool handshake_done_ = false;  // TLS only
 };
+
+template <class Stream>
+void Launch(Stream stream, const Router& router, const SessionLimits& limits,
+            const std::shared_ptr<SessionRegistry>& registry) {
+  auto session = std::make_shared<Session<Stream>>(std::move(stream), router, limits, registry);
+  if (!registry->Add(session)) return;  // stopping: the socket closes with the session
+  session->Start();
+}
 
 }  // namespace
 
@@ -261,10 +323,11 @@ bool SessionRegistry::WaitEmpty(std::chrono::milliseconds timeout) {
 }
 
 void StartSession(tcp::socket socket, const Router& router, const SessionLimits& limits,
-                  std::shared_ptr<SessionRegistry> registry) {
-  auto session = std::make_shared<Session>(std::move(socket), router, limits, registry);
-  if (!registry->Add(session)) return;  // stopping: the socket closes with the session
-  session->Start();
+                  std::shared_ptr<SessionRegistry> registry, net::ssl::context* tls) {
+  if (tls != nullptr) {
+    return Launch(TlsStream(beast::tcp_stream(std::move(socket)), *tls), router, limits, registry);
+  }
+  Launch(PlainStream(std::move(socket)), router, limits, registry);
 }
 
 }  // namespace kms::emulator

@@ -1,6 +1,6 @@
-// One HTTP/1.1 connection (Beast): read a request with a body limit and timeouts, hand it to the
-// router, write the response, repeat while keep-alive. Beast itself stays in session.cpp; this
-// header only needs Asio's socket type.
+// One HTTP/1.1 connection (Beast), plain or TLS: read a request with a body limit and timeouts,
+// hand it to the router, write the response, repeat while keep-alive. Beast itself stays in
+// session.cpp; this header only needs Asio's socket type.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -12,6 +12,10 @@
 #include <unordered_map>
 
 #include "server/router.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace kms::emulator {
 
@@ -56,8 +60,11 @@ class SessionRegistry {
 };
 
 // Serves one accepted connection until it closes; the connection keeps itself alive through its
-// pending operations and is tracked in `registry`. `router` must outlive the io_context.
+// pending operations and is tracked in `registry`. With `tls` (not null) the connection is HTTPS:
+// a TLS handshake within read_timeout first, then the same HTTP exchange. `router` and `tls` must
+// outlive the io_context.
 void StartSession(boost::asio::ip::tcp::socket socket, const Router& router,
-                  const SessionLimits& limits, std::shared_ptr<SessionRegistry> registry);
+                  const SessionLimits& limits, std::shared_ptr<SessionRegistry> registry,
+                  boost::asio::ssl::context* tls);
 
 }  // namespace kms::emulator

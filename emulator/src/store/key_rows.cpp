@@ -8,6 +8,8 @@
 #include <tuple>
 #include <utility>
 
+#include "domain/rotation.hpp"
+
 namespace kms::emulator::rows {
 namespace {
 
@@ -15,7 +17,7 @@ Error Internal(std::string message) { return MakeError(ErrorCode::kInternal, std
 
 // ---- Writing ----
 
-// Parameters ?1..?15 of every statement that writes a keys row.
+// Parameters ?1..?17 of every statement that writes a keys row.
 void BindKeyRow(sqlite::Statement& stmt, const Key& key) {
   std::optional<int64_t> window;
   if (key.pending_window_days) window = *key.pending_window_days;
@@ -26,6 +28,9 @@ void BindKeyRow(sqlite::Statement& stmt, const Key& key) {
   stmt.BindInt(10, key.creation_ms).BindOptionalInt(11, key.deletion_ms);
   stmt.BindOptionalInt(12, window).BindText(13, key.policy);
   stmt.BindInt(14, key.multi_region ? 1 : 0).BindText(15, key.current_material_id);
+  std::optional<int64_t> period;
+  if (key.rotation_period_days) period = *key.rotation_period_days;
+  stmt.BindOptionalInt(16, period).BindOptionalInt(17, key.next_rotation_ms);
 }
 
 Status RunKeyStatement(sqlite::Database& db, std::string_view sql, const Key& key) {
@@ -39,8 +44,9 @@ Status InsertKeyRow(sqlite::Database& db, const Key& key) {
   return RunKeyStatement(db,
                          "INSERT INTO keys (account, region, key_id, description, key_spec, "
                          "key_usage, origin, key_manager, key_state, creation_ms, deletion_ms, "
-                         "pending_window_days, policy, multi_region, current_material_id) VALUES "
-                         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                         "pending_window_days, policy, multi_region, current_material_id, "
+                         "rotation_period_days, next_rotation_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                         "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                          key);
 }
 
@@ -50,7 +56,8 @@ Status UpdateKeyRow(sqlite::Database& db, const Key& key) {
                          "UPDATE keys SET description = ?4, key_spec = ?5, key_usage = ?6, "
                          "origin = ?7, key_manager = ?8, key_state = ?9, creation_ms = ?10, "
                          "deletion_ms = ?11, pending_window_days = ?12, policy = ?13, "
-                         "multi_region = ?14, current_material_id = ?15 "
+                         "multi_region = ?14, current_material_id = ?15, "
+                         "rotation_period_days = ?16, next_rotation_ms = ?17 "
                          "WHERE account = ?1 AND region = ?2 AND key_id = ?3",
                          key);
 }
@@ -64,16 +71,34 @@ Status RunForKey(sqlite::Database& db, std::string_view sql, std::string_view ac
   return stmt->Run();
 }
 
+// The rotation that made `material_id` current, or nullptr.
+const Rotation* RotationOf(const Key& key, std::string_view material_id) {
+  for (const Rotation& rotation : key.rotations) {
+    if (rotation.material_id == material_id) return &rotation;
+  }
+  return nullptr;
+}
+
+// Binds ?8 rotation_type and ?9 rotated_ms: how and when the material became current.
+void BindRotation(sqlite::Statement& stmt, const Rotation* rotation) {
+  if (rotation == nullptr) {
+    stmt.BindOptionalInt(8, std::nullopt).BindOptionalInt(9, std::nullopt);
+    return;
+  }
+  stmt.BindText(8, ToString(rotation->type)).BindInt(9, rotation->date_ms);
+}
+
 Status InsertMaterials(sqlite::Database& db, const Key& key) {
   Result<sqlite::Statement> stmt = db.Prepare(
       "INSERT INTO key_materials (account, region, key_id, material_id, position, material, "
-      "created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "created_ms, rotation_type, rotated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!stmt) return stmt.error();
   stmt->BindText(1, key.account).BindText(2, key.region).BindText(3, key.id);
   for (size_t i = 0; i < key.materials.size(); ++i) {
     const KeyMaterial& material = key.materials[i];
     stmt->BindText(4, material.id).BindInt(5, static_cast<int64_t>(i));
     stmt->BindBlob(6, material.bytes->span()).BindInt(7, material.created_ms);
+    BindRotation(*stmt, RotationOf(key, material.id));
     Status ran = stmt->Run();
     if (!ran) return ran;
   }
@@ -175,6 +200,8 @@ Result<Key> ReadKeyRow(const sqlite::Statement& row) {
   key.policy = row.Text(12);
   key.multi_region = row.Int(13) != 0;
   key.current_material_id = row.Text(14);
+  if (!row.IsNull(15)) key.rotation_period_days = static_cast<int>(row.Int(15));
+  key.next_rotation_ms = row.OptionalInt(16);
   return key;
 }
 
@@ -185,10 +212,22 @@ Key* FindLoaded(const KeyIndex& index, const sqlite::Statement& row) {
   return it == index.end() ? nullptr : it->second;
 }
 
+// Appends the rotation recorded in a key_materials row (columns 6 and 7), if any.
+Status ReadRotation(const sqlite::Statement& row, Key& key) {
+  if (row.IsNull(6)) return {};
+  std::optional<RotationType> type = ParseRotationType(row.Text(6));
+  if (!type) {
+    return Internal("key " + key.Arn() + " has an unknown rotation_type '" +
+                    std::string(row.Text(6)) + "'");
+  }
+  key.rotations.push_back(Rotation{std::string(row.Text(3)), *type, row.Int(7)});
+  return {};
+}
+
 Status LoadMaterials(sqlite::Database& db, const KeyIndex& index) {
   Result<sqlite::Statement> stmt = db.Prepare(
-      "SELECT account, region, key_id, material_id, material, created_ms FROM key_materials "
-      "ORDER BY account, region, key_id, position");
+      "SELECT account, region, key_id, material_id, material, created_ms, rotation_type, "
+      "rotated_ms FROM key_materials ORDER BY account, region, key_id, position");
   if (!stmt) return stmt.error();
   while (true) {
     Result<bool> row = stmt->Step();
@@ -200,6 +239,7 @@ Status LoadMaterials(sqlite::Database& db, const KeyIndex& index) {
     key->materials.push_back(KeyMaterial{
         std::string(stmt->Text(3)),
         std::make_shared<internal::SecretBytes>(blob.data(), blob.size()), stmt->Int(5)});
+    if (Status read = ReadRotation(*stmt, *key); !read) return read;
   }
 }
 
@@ -224,7 +264,7 @@ Result<std::vector<std::shared_ptr<Key>>> LoadKeys(sqlite::Database& db) {
   Result<sqlite::Statement> stmt = db.Prepare(
       "SELECT account, region, key_id, description, key_spec, key_usage, origin, key_manager, "
       "key_state, creation_ms, deletion_ms, pending_window_days, policy, multi_region, "
-      "current_material_id FROM keys");
+      "current_material_id, rotation_period_days, next_rotation_ms FROM keys");
   if (!stmt) return stmt.error();
   std::vector<std::shared_ptr<Key>> keys;
   KeyIndex index;

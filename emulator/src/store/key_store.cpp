@@ -346,6 +346,23 @@ Result<size_t> KeyStore::DeleteExpiredKeys(int64_t now_ms) {
   return expired.size();
 }
 
+std::vector<std::shared_ptr<const Key>> KeyStore::FindKeys(
+    const std::function<bool(const Key&)>& pred) const {
+  std::vector<std::shared_ptr<const Key>> found;
+  std::shared_lock lock(impl_->cache_mutex);
+  for (const auto& [scope_name, scope] : impl_->scopes) {
+    for (const auto& [id, key] : scope.keys) {
+      if (pred(*key)) found.push_back(key);
+    }
+  }
+  return found;
+}
+
+Status KeyStore::WithDatabase(const std::function<Status(sqlite::Database&)>& fn) const {
+  std::lock_guard write(impl_->write_mutex);
+  return fn(impl_->db);
+}
+
 // ---- Alias writes (each a single statement, so SQLite's autocommit makes it atomic) ----
 
 Status KeyStore::CreateAlias(const Alias& alias) {

@@ -12,9 +12,14 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/grant.hpp"
 #include "domain/key.hpp"
 
 namespace kms::emulator {
+
+namespace sqlite {
+class Database;
+}
 
 class KeyStore {
  public:
@@ -67,9 +72,47 @@ class KeyStore {
   // Deletes every key whose deletion date is at or before `now_ms`. Returns how many.
   Result<size_t> DeleteExpiredKeys(int64_t now_ms);
 
+  // Every key (all accounts and regions) for which `pred` is true, in no particular order.
+  // `pred` runs under the shared cache lock and must not call into the store. Thread-safe.
+  std::vector<std::shared_ptr<const Key>> FindKeys(
+      const std::function<bool(const Key&)>& pred) const;
+
+  // ---- Grants: in SQLite only (no hot path reads them yet); every call takes the writer
+  // lock. Implemented in grant_store.cpp. Grants go with their key (cascade). ----
+
+  // What CreateGrant did: the grant's id, and whether it is new or an earlier identical one.
+  struct GrantCreation {
+    std::string grant_id;
+    bool created = false;
+  };
+  // Inserts `grant` with its first `token`; or, when `grant` has a name and the key already has
+  // a grant for the same request (SameGrantRequest), adds `token` to that grant instead (AWS: a
+  // retried CreateGrant with a Name is idempotent). kLimitExceeded when the key already has
+  // `max_grants_per_key` grants; "Key '<arn>' does not exist" (kNotFound) when the key is gone.
+  // Thread-safe.
+  Result<GrantCreation> CreateGrant(const Grant& grant, std::string_view token,
+                                    size_t max_grants_per_key);
+  // The key's grants, oldest first (creation date, then id). Thread-safe.
+  Result<std::vector<Grant>> ListGrants(std::string_view account, std::string_view region,
+                                        std::string_view key_id) const;
+  // Grants on keys of `region` (any account) whose retiring principal is `principal`, oldest
+  // first. Thread-safe.
+  Result<std::vector<Grant>> ListRetirableGrants(std::string_view region,
+                                                 std::string_view principal) const;
+  // The grant `token` was issued for; nullopt when none has it (retired, revoked, never
+  // issued). Thread-safe.
+  Result<std::optional<Grant>> FindGrantByToken(std::string_view token) const;
+  // Deletes the key's grant `grant_id` and its tokens. False when the key has no such grant.
+  // Thread-safe.
+  Result<bool> DeleteGrant(std::string_view account, std::string_view region,
+                           std::string_view key_id, std::string_view grant_id);
+
  private:
   struct Impl;
   explicit KeyStore(std::unique_ptr<Impl> impl);
+  // Runs `fn` on the write connection under the writer lock: for the operations that touch
+  // only SQLite, never the cache. `fn` must not call back into the store's writers.
+  Status WithDatabase(const std::function<Status(sqlite::Database&)>& fn) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -122,7 +122,54 @@ CREATE INDEX audit_events_by_time ON audit_events (event_time_ms);
 CREATE INDEX audit_events_by_key ON audit_events (key_arn, event_time_ms);
 )sql";
 
-constexpr std::array kMigrations = {Migration{1, kV1}};
+// v2: automatic-rotation schedule and rotation history (rotation_type of v1 plus rotated_ms);
+// every token CreateGrant issued (one grant may have several), grants by retiring principal.
+constexpr const char* kV2 = R"sql(
+ALTER TABLE keys ADD COLUMN rotation_period_days INTEGER;
+ALTER TABLE keys ADD COLUMN next_rotation_ms INTEGER;
+ALTER TABLE key_materials ADD COLUMN rotated_ms INTEGER;
+
+CREATE TABLE grant_tokens (
+  token TEXT NOT NULL PRIMARY KEY,
+  grant_id TEXT NOT NULL REFERENCES grants (grant_id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX grant_tokens_by_grant ON grant_tokens (grant_id);
+CREATE INDEX grants_by_retiring_principal ON grants (region, retiring_principal)
+  WHERE retiring_principal IS NOT NULL;
+)sql";
+
+// v3: the audit trail. The lookup columns of CloudTrail's LookupEvents on audit_events (resources
+// holds the ARNs, each between newlines); v1's index by key goes: lookups by resource use the
+// resources column, and a second index on every insert and every retention delete more than
+// doubled the cost of an event. Each key's last successful cryptographic use (GetKeyLastUsage,
+// kept apart from the events so retention does not erase it); and the moment usage tracking
+// began (GetKeyLastUsage's TrackingStartDate for keys older than that).
+constexpr const char* kV3 = R"sql(
+DROP INDEX audit_events_by_key;
+ALTER TABLE audit_events ADD COLUMN event_id TEXT;
+ALTER TABLE audit_events ADD COLUMN username TEXT;
+ALTER TABLE audit_events ADD COLUMN access_key_id TEXT;
+ALTER TABLE audit_events ADD COLUMN read_only INTEGER;
+ALTER TABLE audit_events ADD COLUMN resources TEXT;
+ALTER TABLE audit_events ADD COLUMN error_code TEXT;
+
+CREATE TABLE key_last_usage (
+  key_arn TEXT NOT NULL PRIMARY KEY,
+  operation TEXT NOT NULL,
+  used_ms INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  request_id TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE audit_settings (
+  name TEXT NOT NULL PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO audit_settings (name, value)
+  VALUES ('tracking_start_ms', CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER));
+)sql";
+
+constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3}};
 static_assert(kMigrations.back().version == kLatestVersion);
 
 Status Apply(sqlite::Database& db, const Migration& migration) {

@@ -1,0 +1,255 @@
+// Streaming encryption and decryption: odd chunk sizes, constant memory on large inputs, what is
+// released when (signed and unsigned suites), Discard on failure, and the stock sinks.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <kms/envelope/stream.hpp>
+#include <sstream>
+
+#include "envelope/envelope_support.hpp"
+
+namespace kms::envelope::test {
+
+TEST_CASE("Streaming in odd chunk sizes matches one-shot results both ways") {
+  auto keyring = AesKeyring();
+  for (auto id : {AlgorithmSuiteId::kAes256GcmHkdfSha512CommitKeyEcdsaP384,
+                  AlgorithmSuiteId::kAes256GcmHkdfSha512CommitKey,
+                  AlgorithmSuiteId::kAes192GcmIv12Tag16HkdfSha384EcdsaP384,
+                  AlgorithmSuiteId::kAes128GcmIv12Tag16NoKdf}) {
+    for (size_t size : {0, 1, 99, 100, 101, 1000}) {
+      auto plaintext = Pattern(size, 3);
+      for (size_t chunk : {1, 3, 7, 100, 4093}) {
+        CAPTURE(size);
+        CAPTURE(chunk);
+        auto message = StreamEncrypt(*keyring, plaintext, OptionsFor(id, 100), chunk);
+        auto one_shot = Decrypt(*keyring, message, DecryptFor(id));
+        REQUIRE_MESSAGE(one_shot.has_value(), one_shot.error().message);
+        CHECK(Same(one_shot->plaintext.span(), plaintext));
+        MemorySink sink;
+        auto st = StreamDecryptInto(*keyring, message, DecryptFor(id), chunk, sink);
+        REQUIRE_MESSAGE(st.has_value(), st.error().message);
+        CHECK(Same(sink.bytes(), plaintext));
+      }
+    }
+  }
+}
+
+TEST_CASE("Streaming 48 MiB each way stays within a few MiB of memory") {
+  auto keyring = AesKeyring();
+  const size_t kTotal = size_t{48} << 20;
+  auto block = Pattern(size_t{1} << 20, 9);
+  uint64_t expected_sum = 0;
+  for (size_t i = 0; i < kTotal / block.size(); ++i) {
+    for (uint8_t b : block) expected_sum = expected_sum * 31 + b;
+  }
+  RecordingSink message;  // keeps the ciphertext for the decryption half
+  auto encryptor = StreamEncryptor::Create(*keyring, {}, message);
+  REQUIRE(encryptor.has_value());
+  for (size_t done = 0; done < kTotal; done += block.size()) {
+    REQUIRE(encryptor->Update(block).has_value());
+  }
+  REQUIRE(encryptor->Finish().has_value());
+  CHECK(encryptor->peak_buffered_bytes() < (size_t{3} << 20));
+  CHECK(message.writes > 40);  // output left in pieces, not at the end
+
+  CountingSink plaintext;
+  StreamDecryptor decryptor(*keyring, {}, plaintext);
+  const size_t kChunk = 65521;  // a prime, so frames straddle every chunk boundary
+  for (size_t i = 0; i < message.data.size(); i += kChunk) {
+    auto n = std::min(kChunk, message.data.size() - i);
+    REQUIRE(decryptor.Update({message.data.data() + i, n}).has_value());
+  }
+  REQUIRE(decryptor.Finish().has_value());
+  CHECK(plaintext.size == kTotal);
+  CHECK(plaintext.sum == expected_sum);
+  CHECK(decryptor.peak_buffered_bytes() < (size_t{3} << 20));
+}
+
+TEST_CASE("Unsigned suites release each frame as soon as its tag verifies") {
+  auto keyring = AesKeyring();
+  auto id = AlgorithmSuiteId::kAes256GcmHkdfSha512CommitKey;
+  auto plaintext = Pattern(150);
+  auto message = EncryptOrDie(*keyring, plaintext, OptionsFor(id, 64));
+  auto layout = InspectMessage(message);
+  REQUIRE(layout.has_value());
+  const size_t frame1_end = layout->header.header_length + 4 + 12 + 64 + 16;
+  RecordingSink sink;
+  StreamDecryptor decryptor(*keyring, DecryptFor(id), sink);
+  REQUIRE(decryptor.Update({message.data(), frame1_end - 1}).has_value());
+  CHECK(sink.data.empty());  // frame 1's tag is not complete yet
+  REQUIRE(decryptor.header() != nullptr);
+  CHECK(decryptor.header()->frame_length == 64);
+  REQUIRE(decryptor.Update({message.data() + frame1_end - 1, 1}).has_value());
+  CHECK(Same(sink.data, std::span<const uint8_t>(plaintext).first(64)));
+  REQUIRE(decryptor.Update(std::span<const uint8_t>(message).subspan(frame1_end)).has_value());
+  CHECK(Same(sink.data, plaintext));  // the final frame ends an unsigned message
+  CHECK(decryptor.Finish().has_value());
+}
+
+TEST_CASE("Signed suites hold the final frame until the signature verifies") {
+  auto keyring = AesKeyring();
+  auto plaintext = Pattern(150);
+  auto message =
+      EncryptOrDie(*keyring, plaintext,
+                   OptionsFor(AlgorithmSuiteId::kAes256GcmHkdfSha512CommitKeyEcdsaP384, 64));
+  RecordingSink sink;
+  StreamDecryptor decryptor(*keyring, {}, sink);
+  REQUIRE(
+      decryptor.Update(std::span<const uint8_t>(message).first(message.size() - 1)).has_value());
+  CHECK(Same(sink.data, std::span<const uint8_t>(plaintext).first(128)));  // regular frames only
+  REQUIRE(decryptor.Update(std::span<const uint8_t>(message).last(1)).has_value());
+  CHECK(Same(sink.data, plaintext));
+  CHECK(decryptor.Finish().has_value());
+  CHECK(sink.discards == 0);
+}
+
+TEST_CASE("A failure after released frames calls Discard and wipes the sink") {
+  auto keyring = AesKeyring();
+  auto plaintext = Pattern(150);
+  auto message =
+      EncryptOrDie(*keyring, plaintext,
+                   OptionsFor(AlgorithmSuiteId::kAes256GcmHkdfSha512CommitKeyEcdsaP384, 64));
+  message.back() ^= 0x01;  // signature
+  RecordingSink sink;
+  auto st = StreamDecryptInto(*keyring, message, {}, 17, sink);
+  REQUIRE(!st.has_value());
+  CHECK(st.error().message == "Signature verification failed");
+  CHECK(sink.discards == 1);
+  CHECK(sink.writes > 0);  // regular frames had been released before the footer
+  CHECK(sink.data.empty());
+
+  StreamDecryptor decryptor(*keyring, {}, sink);
+  auto truncated = std::span<const uint8_t>(message).first(message.size() / 2);
+  REQUIRE(decryptor.Update(truncated).has_value());
+  auto finish = decryptor.Finish();
+  REQUIRE(!finish.has_value());
+  CHECK(finish.error().message.starts_with("Message is truncated: it ends "));
+  CHECK(sink.discards == 2);
+  // The failure is sticky.
+  auto again = decryptor.Update(std::span<const uint8_t>(message).subspan(message.size() / 2));
+  REQUIRE(!again.has_value());
+  CHECK(again.error().message == finish.error().message);
+}
+
+TEST_CASE("refuse_signed_suites stops a signed message right after its header") {
+  auto keyring = AesKeyring();
+  DecryptOptions options;
+  options.refuse_signed_suites = true;
+  RecordingSink sink;
+  auto signed_message = EncryptOrDie(*keyring, Pattern(10), {});
+  auto st = StreamDecryptInto(*keyring, signed_message, options, 4096, sink);
+  REQUIRE(!st.has_value());
+  CHECK(st.error().code == ErrorCode::kValidation);
+  CHECK(st.error().message == "Algorithm suite 0x0578 is signed; the options refuse signed suites");
+  auto unsigned_message = EncryptOrDie(*keyring, Pattern(10),
+                                       OptionsFor(AlgorithmSuiteId::kAes256GcmHkdfSha512CommitKey));
+  RecordingSink ok;
+  CHECK(StreamDecryptInto(*keyring, unsigned_message, options, 4096, ok).has_value());
+  CHECK(Same(ok.data, Pattern(10)));
+}
+
+TEST_CASE("EncryptStream and DecryptStream work over std::istream") {
+  auto keyring = AesKeyring();
+  auto plaintext = Pattern(3 * 1024 * 1024 + 5);
+  std::istringstream in(std::string(plaintext.begin(), plaintext.end()));
+  MemorySink message;
+  auto header = EncryptStream(*keyring, in, message);
+  REQUIRE_MESSAGE(header.has_value(), header.error().message);
+  CHECK(header->suite->id == AlgorithmSuiteId::kAes256GcmHkdfSha512CommitKeyEcdsaP384);
+  auto bytes = message.bytes();
+  std::istringstream cin(std::string(bytes.begin(), bytes.end()));
+  MemorySink out;
+  auto decrypted = DecryptStream(*keyring, cin, out);
+  REQUIRE_MESSAGE(decrypted.has_value(), decrypted.error().message);
+  CHECK(decrypted->message_id == header->message_id);
+  auto taken = out.Take();
+  CHECK(Same(taken.span(), plaintext));
+  CHECK(out.bytes().empty());
+}
+
+TEST_CASE("EncryptStream and DecryptStream refuse an input stream that is not readable") {
+  auto keyring = AesKeyring();
+  std::ifstream missing("/nonexistent/kms-envelope-input");
+  RecordingSink sink;
+  auto encrypted = EncryptStream(*keyring, missing, sink);
+  REQUIRE(!encrypted.has_value());
+  CHECK(encrypted.error().code == ErrorCode::kValidation);
+  CHECK(encrypted.error().message == "Cannot read the input");
+  CHECK(sink.discards == 1);
+  CHECK(sink.data.empty());
+  auto decrypted = DecryptStream(*keyring, missing, sink);
+  REQUIRE(!decrypted.has_value());
+  CHECK(decrypted.error().message == "Cannot read the input");
+}
+
+TEST_CASE("StreamEncryptor refuses to be used after Finish") {
+  auto keyring = AesKeyring();
+  MemorySink sink;
+  auto encryptor = StreamEncryptor::Create(*keyring, {}, sink);
+  REQUIRE(encryptor.has_value());
+  REQUIRE(encryptor->Finish().has_value());
+  auto st = encryptor->Update(Pattern(3));
+  REQUIRE(!st.has_value());
+  CHECK(st.error().message == "The message is already finished");
+  CHECK(sink.bytes().empty());  // a failure discards the output
+}
+
+TEST_CASE("StreamEncryptor::Create fails like Encrypt and discards the sink") {
+  auto keyring = AesKeyring();
+  RecordingSink sink;
+  EncryptOptions options;
+  options.frame_length = 0;
+  auto encryptor = StreamEncryptor::Create(*keyring, options, sink);
+  REQUIRE(!encryptor.has_value());
+  CHECK(encryptor.error().message == "Frame length must be between 1 and 4294967295 bytes");
+  CHECK(sink.discards == 1);
+}
+
+TEST_CASE("FileSink keeps good output and removes the file when decryption fails") {
+  auto keyring = AesKeyring();
+  auto dir =
+      std::filesystem::temp_directory_path() / ("kms-envelope-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto plaintext = Pattern(10000);
+  auto message = EncryptOrDie(*keyring, plaintext, {});
+  {
+    auto sink = FileSink::Open((dir / "good").string());
+    REQUIRE(sink.has_value());
+    REQUIRE(StreamDecryptInto(*keyring, message, {}, 999, *sink).has_value());
+    REQUIRE(sink->Close().has_value());
+    std::ifstream in(dir / "good", std::ios::binary);
+    std::vector<uint8_t> got((std::istreambuf_iterator<char>(in)), {});
+    CHECK(Same(got, plaintext));
+    CHECK((std::filesystem::status(dir / "good").permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  }
+  {
+    message[message.size() - 3] ^= 1;
+    auto sink = FileSink::Open((dir / "bad").string());
+    REQUIRE(sink.has_value());
+    CHECK(!StreamDecryptInto(*keyring, message, {}, 999, *sink).has_value());
+    CHECK(!std::filesystem::exists(dir / "bad"));
+  }
+  auto missing = FileSink::Open((dir / "no-such-dir" / "x").string());
+  REQUIRE(!missing.has_value());
+  CHECK(missing.error().message ==
+        "Cannot open " + (dir / "no-such-dir" / "x").string() + ": No such file or directory");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("OstreamSink writes through and marks the stream failed on Discard") {
+  auto keyring = AesKeyring();
+  auto message = EncryptOrDie(*keyring, Pattern(20), {});
+  std::ostringstream out;
+  OstreamSink sink(out);
+  REQUIRE(StreamDecryptInto(*keyring, message, {}, 7, sink).has_value());
+  CHECK(out.str() == std::string(reinterpret_cast<const char*>(Pattern(20).data()), 20));
+  sink.Discard();
+  CHECK(out.fail());
+  auto st = sink.Write(Pattern(1));
+  REQUIRE(!st.has_value());
+  CHECK(st.error().message == "Cannot write the output stream");
+}
+
+}  // namespace kms::envelope::test
