@@ -36,7 +36,7 @@ trap summary EXIT
 
 run_tree "$root/build" Release
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  run_tree "$root/build-asan" RelWithDebInfo -DKMS_SANITIZE=ON
+  run_tree "$root/build-asan" Sanitize -DKMS_SANITIZE=ON -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g1"
 
 echo "== clang-format check"
 cd "$root"

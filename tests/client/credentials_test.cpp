@@ -158,7 +158,15 @@ TEST_CASE("LoadSharedProfile reports a credentials file that cannot be read") {
   CHECK(loaded.error().code == ErrorCode::kValidation);
   CHECK(loaded.error().message ==
         "Unable to read config file: " + (home.path() / ".aws/credentials").string() +
-            " (not a regular file)");
+            " (is a directory)");
+}
+
+TEST_CASE("LoadSharedProfile reads /dev/null as an empty file, as botocore does") {
+  auto profile =
+      Load({{"AWS_CONFIG_FILE", "/dev/null"}, {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"}});
+  CHECK_FALSE(profile.credentials_file.has_value());
+  CHECK_FALSE(profile.config_file.has_value());
+  CHECK(profile.config_path == "/dev/null");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -438,18 +438,26 @@ TEST_CASE("Decrypt of a blob whose key no longer exists is an empty InvalidCiphe
   CheckError(f.Call(Decrypt, {{"CiphertextBlob", blob2}}), ErrorCode::kInvalidCiphertext, "");
 }
 
-TEST_CASE("Decrypt of a blob from another region or account is InvalidCiphertextException") {
+TEST_CASE("Decrypt of a blob from another region is InvalidCiphertextException") {
   Fixture f;
   auto key = f.AddKey();
   std::string blob = f.Encrypt(*key, "p");
   CheckError(f.Call(Decrypt, {{"CiphertextBlob", blob}}, f.Ctx(kAccount, "eu-west-1")),
              ErrorCode::kInvalidCiphertext, "");
-  CheckError(f.Call(Decrypt, {{"CiphertextBlob", blob}}, f.Ctx("444455556666", kRegion)),
-             ErrorCode::kInvalidCiphertext, "");
   // Even when a key with the same id exists there.
   f.AddReplica(*key, "eu-west-1");
   CheckError(f.Call(Decrypt, {{"CiphertextBlob", blob}}, f.Ctx(kAccount, "eu-west-1")),
              ErrorCode::kInvalidCiphertext, "");
+}
+
+TEST_CASE("Another account decrypts a blob of a key it may use by ARN (cross-account Decrypt)") {
+  Fixture f;
+  auto key = f.AddKey();
+  std::string blob = f.Encrypt(*key, "shared");
+  auto dec = f.Call(Decrypt, {{"CiphertextBlob", blob}}, f.Ctx("444455556666", kRegion));
+  REQUIRE(dec.has_value());
+  CHECK(DecryptedText(*dec) == "shared");
+  CHECK(Str(*dec, "KeyId") == key->Arn());
 }
 
 TEST_CASE("A multi-Region key's blob decrypts in a replica's region") {

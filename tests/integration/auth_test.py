@@ -271,7 +271,11 @@ class TwoAccounts(SigV4Emulator):
         # Cross-account use: Yes (DescribeKey, Encrypt, GenerateDataKey) with the key ARN.
         described = self.bob.describe_key(KeyId=key["Arn"])["KeyMetadata"]
         self.assertEqual(described["AWSAccountId"], DEFAULT_ACCOUNT)
-        self.assertEqual(self.bob.encrypt(KeyId=key["Arn"], Plaintext=b"x")["KeyId"], key["Arn"])
+        blob = self.bob.encrypt(KeyId=key["Arn"], Plaintext=b"x")
+        self.assertEqual(blob["KeyId"], key["Arn"])
+        # Decrypt across accounts: the blob names the key ARN (Cross-account use: Yes).
+        out = self.bob.decrypt(CiphertextBlob=blob["CiphertextBlob"])
+        self.assertEqual((out["Plaintext"], out["KeyId"]), (b"x", key["Arn"]))
         self.assertEqual(len(self.bob.generate_data_key(KeyId=key["Arn"],
                                                         KeySpec="AES_256")["Plaintext"]), 32)
         # Cross-account use: No (key management, tags).

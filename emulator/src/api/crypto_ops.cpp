@@ -146,10 +146,11 @@ Result<std::shared_ptr<const Key>> ResolveOptional(const Services& services,
 Result<std::shared_ptr<const Key>> BlobKey(const Services& services, const RequestContext& ctx,
                                            const BlobView& blob,
                                            const std::shared_ptr<const Key>& requested) {
-  // A blob names a key of its own account and region, which this caller cannot use; only a
-  // multi-Region key shares its material (and material ids) with its replicas in other regions.
+  // A blob names a key of its own region; only a multi-Region key shares its material (and
+  // material ids) with its replicas in other regions. A key of another account is used through
+  // its ARN, as AWS allows Decrypt across accounts (the key policy decides; none is enforced yet).
   bool foreign_region = blob.region != ctx.region && !IsMultiRegionKeyId(blob.key_id);
-  if (blob.account != ctx.account || foreign_region) {
+  if (foreign_region) {
     return MakeError(ErrorCode::kInvalidCiphertext, "");
   }
   if (requested) {

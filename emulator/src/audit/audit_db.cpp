@@ -1,8 +1,10 @@
 // SQLite statements of the audit trail. The SQL text is fixed; every value is bound.
 #include "audit/audit_db.hpp"
 
+#include <boost/json/parse.hpp>
 #include <unordered_map>
 
+#include "audit/json_text.hpp"
 #include "store/schema.hpp"
 
 namespace kms::emulator::audit {
@@ -12,8 +14,7 @@ constexpr const char* kMemoryPath = ":memory:";
 
 constexpr std::string_view kInsert =
     "INSERT INTO audit_events (event_time_ms, event_name, account, region, key_arn, request_id, "
-    "record, event_id, username, access_key_id, read_only, resources, error_code) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    "record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 constexpr std::string_view kRecordUse =
     "INSERT INTO key_last_usage (key_arn, operation, used_ms, event_id, request_id) "
@@ -21,48 +22,82 @@ constexpr std::string_view kRecordUse =
     "operation = excluded.operation, used_ms = excluded.used_ms, event_id = excluded.event_id, "
     "request_id = excluded.request_id WHERE excluded.used_ms >= key_last_usage.used_ms";
 
-// Newest first within [?3, ?4]; ?5/?6 the paging cursor (time, id); ?7 the attribute value.
+// Newest first (by id: the order events were written) within [?3, ?4], below the paging cursor
+// ?5. ?7 is the attribute value and ?9 its JSON-escaped text: a cheap substring test that spares
+// parsing the JSON of records that cannot match.
 constexpr std::string_view kLookupHead =
-    "SELECT id, event_time_ms, event_id, event_name, read_only, access_key_id, username, "
-    "resources, record FROM audit_events WHERE account = ?1 AND region = ?2 AND "
-    "event_time_ms >= ?3 AND event_time_ms <= ?4 AND (event_time_ms < ?5 OR id < ?6) AND ";
-constexpr std::string_view kLookupTail = " ORDER BY event_time_ms DESC, id DESC LIMIT ?8";
+    "SELECT id, event_time_ms, record FROM audit_events WHERE account = ?1 AND region = ?2 AND "
+    "event_time_ms >= ?3 AND event_time_ms <= ?4 AND id < ?5 AND ";
+constexpr std::string_view kLookupTail = " ORDER BY id DESC LIMIT ?8";
 
-// The WHERE condition of one lookup attribute, on ?7.
+// The WHERE condition of one lookup attribute.
 std::string_view Condition(LookupKey key) {
   switch (key) {
     case LookupKey::kEventId:
-      return "event_id = ?7";
+      return "instr(record, ?9) > 0 AND json_extract(record, '$.eventID') = ?7";
     case LookupKey::kEventName:
       return "event_name = ?7";
     case LookupKey::kReadOnly:
-      return "read_only = (CASE ?7 WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE -1 END)";
+      return "json_extract(record, '$.readOnly') = "
+             "(CASE ?7 WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE -1 END)";
     case LookupKey::kUsername:
-      return "username = ?7";
+      return "(CASE json_extract(record, '$.userIdentity.type') WHEN 'Root' THEN 'root' "
+             "ELSE json_extract(record, '$.userIdentity.userName') END) = ?7";
     case LookupKey::kResourceType:
-      return "(?7 = 'AWS::KMS::Key' AND resources <> '')";
+      return "(?7 = 'AWS::KMS::Key' AND json_array_length(record, '$.resources') > 0)";
     case LookupKey::kResourceName:
-      return "instr(resources, char(10) || ?7 || char(10)) > 0";
+      return "instr(record, ?9) > 0 AND EXISTS (SELECT 1 FROM json_each(record, '$.resources') "
+             "WHERE json_extract(value, '$.ARN') = ?7)";
     case LookupKey::kEventSource:
       return "?7 = 'kms.amazonaws.com'";
     case LookupKey::kAccessKeyId:
-      return "access_key_id = ?7";
+      return "instr(record, ?9) > 0 AND json_extract(record, '$.userIdentity.accessKeyId') = ?7";
     case LookupKey::kNone:
       break;
   }
-  return "(?7 IS NULL OR 1)";
+  return "?7 IS NULL";
 }
 
-std::vector<std::string> SplitResources(std::string_view joined) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < joined.size()) {
-    size_t end = joined.find('\n', start);
-    if (end == std::string_view::npos) end = joined.size();
-    if (end > start) out.emplace_back(joined.substr(start, end - start));
-    start = end + 1;
+// True for the conditions that use ?9 (binding an unused parameter number is an error).
+bool UsesEscapedValue(LookupKey key) {
+  return key == LookupKey::kEventId || key == LookupKey::kResourceName ||
+         key == LookupKey::kAccessKeyId;
+}
+
+// `value` as it appears inside a JSON string of a record, without the quotes.
+std::string EscapedForSearch(std::string_view value) {
+  std::string quoted;
+  AppendJsonString(quoted, value);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
+std::string_view Member(const boost::json::object& o, std::string_view name) {
+  auto it = o.find(name);
+  if (it == o.end() || !it->value().is_string()) return {};
+  return it->value().get_string();
+}
+
+// The LookupEvents members of a stored record, read back from its JSON.
+void FillFromRecord(StoredEvent& e) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(e.record, ec);
+  if (ec || !parsed.is_object()) return;
+  const boost::json::object& r = parsed.get_object();
+  e.event_id = Member(r, "eventID");
+  e.event_name = Member(r, "eventName");
+  auto read_only = r.find("readOnly");
+  e.read_only = read_only != r.end() && read_only->value().is_bool() &&
+                read_only->value().get_bool();
+  if (auto id = r.find("userIdentity"); id != r.end() && id->value().is_object()) {
+    const boost::json::object& who = id->value().get_object();
+    e.access_key_id = Member(who, "accessKeyId");
+    e.username = Member(who, "type") == "Root" ? std::string_view("root") : Member(who, "userName");
   }
-  return out;
+  if (auto res = r.find("resources"); res != r.end() && res->value().is_array()) {
+    for (const auto& item : res->value().get_array()) {
+      if (item.is_object()) e.resources.emplace_back(Member(item.get_object(), "ARN"));
+    }
+  }
 }
 
 Status Configure(sqlite::Database& db, bool in_memory) {
@@ -94,12 +129,17 @@ Result<AuditDb> AuditDb::Open(const std::string& path) {
   if (!db) return db.error();
   if (Status configured = Configure(*db, in_memory); !configured) return configured.error();
   AuditDb out(std::move(*db));
-  auto insert = out.db_.Prepare(kInsert);
-  if (!insert) return insert.error();
-  out.insert_.emplace(std::move(*insert));
-  auto use = out.db_.Prepare(kRecordUse);
-  if (!use) return use.error();
-  out.use_.emplace(std::move(*use));
+  std::pair<std::string_view, std::optional<sqlite::Statement>*> statements[] = {
+      {kInsert, &out.insert_},
+      {kRecordUse, &out.use_},
+      {"BEGIN IMMEDIATE", &out.begin_},
+      {"COMMIT", &out.commit_},
+      {"ROLLBACK", &out.rollback_}};
+  for (auto& [sql, slot] : statements) {
+    auto stmt = out.db_.Prepare(sql);
+    if (!stmt) return stmt.error();
+    slot->emplace(std::move(*stmt));
+  }
   return out;
 }
 
@@ -108,22 +148,16 @@ Status AuditDb::InsertEvent(const EventView& e) {
   ForEachArn(e.Resources(), [&](std::string_view arn) {
     if (key_arn.empty() && arn.find(":key/") != std::string_view::npos) key_arn = arn;
   });
+  // Every value lives in the batch until Run() has stepped and reset: no copies needed.
   sqlite::Statement& s = *insert_;
-  s.BindInt(1, e.TimeMs()).BindText(2, e.EventName()).BindText(3, e.Account());
-  s.BindText(4, e.Region());
+  s.BindInt(1, e.TimeMs()).BindTextNoCopy(2, e.EventName()).BindTextNoCopy(3, e.Account());
+  s.BindTextNoCopy(4, e.Region());
   if (key_arn.empty()) {
     s.BindNull(5);
   } else {
-    s.BindText(5, key_arn);
+    s.BindTextNoCopy(5, key_arn);
   }
-  s.BindText(6, e.RequestId()).BindText(7, e.Record()).BindText(8, e.EventId());
-  s.BindText(9, e.Username()).BindText(10, e.AccessKeyId()).BindInt(11, e.ReadOnly() ? 1 : 0);
-  s.BindText(12, e.Resources());
-  if (e.ErrorType().empty()) {
-    s.BindNull(13);
-  } else {
-    s.BindText(13, e.ErrorType());
-  }
+  s.BindTextNoCopy(6, e.RequestId()).BindTextNoCopy(7, e.Record());
   return s.Run();
 }
 
@@ -148,13 +182,14 @@ Status AuditDb::RecordUses(const EventBatch& batch) {
 
 Status AuditDb::Insert(const EventBatch& batch) {
   if (batch.empty()) return {};
-  Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db_);
-  if (!tx) return tx.error();
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (Status inserted = InsertEvent(batch[i]); !inserted) return inserted;
-  }
-  if (Status used = RecordUses(batch); !used) return used;
-  return tx->Commit();
+  // Prepared BEGIN/COMMIT: sqlite::Transaction would parse them again for every batch.
+  if (Status begun = begin_->Run(); !begun) return begun;
+  Status written;
+  for (size_t i = 0; i < batch.size() && written; ++i) written = InsertEvent(batch[i]);
+  if (written) written = RecordUses(batch);
+  if (written) written = commit_->Run();
+  if (!written) rollback_->Run().has_value();  // nothing to add if ROLLBACK fails too
+  return written;
 }
 
 Result<int64_t> AuditDb::Prune(int64_t oldest_kept_ms, int64_t max_events) {
@@ -170,7 +205,12 @@ Result<int64_t> AuditDb::Prune(int64_t oldest_kept_ms, int64_t max_events) {
     return {};
   };
   if (oldest_kept_ms != INT64_MIN) {
-    Status s = run("DELETE FROM audit_events WHERE event_time_ms < ?1", oldest_kept_ms);
+    // The oldest events, in the order they were written, up to the first one still kept: a walk
+    // from the table's start that stops at once when nothing has expired.
+    Status s = run(
+        "DELETE FROM audit_events WHERE id < coalesce((SELECT id FROM audit_events WHERE "
+        "event_time_ms >= ?1 ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM audit_events))",
+        oldest_kept_ms);
     if (!s) return s.error();
   }
   if (max_events > 0) {
@@ -187,20 +227,14 @@ Result<std::vector<StoredEvent>> AuditDb::Lookup(const LookupQuery& q) {
   sql.append(Condition(q.key)).append(kLookupTail);
   auto stmt = db_.Prepare(sql);
   if (!stmt) return stmt.error();
-  int64_t end_ms = q.end_ms;
-  int64_t after_time = INT64_MAX, after_id = INT64_MAX;
-  if (q.after) {
-    std::tie(after_time, after_id) = *q.after;
-    end_ms = std::min(end_ms, after_time);
-  }
-  stmt->BindText(1, q.account).BindText(2, q.region).BindInt(3, q.start_ms).BindInt(4, end_ms);
-  stmt->BindInt(5, after_time).BindInt(6, after_id);
+  stmt->BindText(1, q.account).BindText(2, q.region).BindInt(3, q.start_ms).BindInt(4, q.end_ms);
+  stmt->BindInt(5, q.before_id).BindInt(8, q.limit);
   if (q.key == LookupKey::kNone) {
     stmt->BindNull(7);
   } else {
     stmt->BindText(7, q.value);
   }
-  stmt->BindInt(8, q.limit);
+  if (UsesEscapedValue(q.key)) stmt->BindText(9, EscapedForSearch(q.value));
   std::vector<StoredEvent> out;
   while (true) {
     Result<bool> row = stmt->Step();
@@ -209,13 +243,8 @@ Result<std::vector<StoredEvent>> AuditDb::Lookup(const LookupQuery& q) {
     StoredEvent& e = out.emplace_back();
     e.id = stmt->Int(0);
     e.time_ms = stmt->Int(1);
-    e.event_id = stmt->Text(2);
-    e.event_name = stmt->Text(3);
-    e.read_only = stmt->Int(4) != 0;
-    e.access_key_id = stmt->Text(5);
-    e.username = stmt->Text(6);
-    e.resources = SplitResources(stmt->Text(7));
-    e.record = stmt->Text(8);
+    e.record = stmt->Text(2);
+    FillFromRecord(e);
   }
   return out;
 }

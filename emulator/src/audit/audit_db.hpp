@@ -1,6 +1,5 @@
-// The audit trail's SQLite side: batched inserts into audit_events (schema v3 columns), each
-// key's last cryptographic use, retention, and the queries behind LookupEvents and
-// GetKeyLastUsage. One connection of its own, beside the key store's (WAL lets them share the
+// The audit trail's SQLite side: batched inserts into audit_events, each key's last
+// cryptographic use, retention, and the queries behind LookupEvents and GetKeyLastUsage. One connection of its own, beside the key store's (WAL lets them share the
 // file); for ":memory:" a private in-memory database with the same schema.
 #pragma once
 
@@ -39,8 +38,8 @@ struct LookupQuery {
   std::string value;  // the attribute value, matched exactly (case-sensitive)
   int64_t start_ms = INT64_MIN;
   int64_t end_ms = INT64_MAX;
-  // Paging: only events strictly older than (after_time_ms, after_id) in newest-first order.
-  std::optional<std::pair<int64_t, int64_t>> after;
+  // Paging: only events written before the one with this id (the last of the previous page).
+  int64_t before_id = INT64_MAX;
   int limit = 50;
 };
 
@@ -77,12 +76,13 @@ class AuditDb {
   // cryptographic call used (the newest per key wins). kInternal on SQLite failure (nothing kept).
   Status Insert(const EventBatch& batch);
 
-  // Deletes events older than `oldest_kept_ms` and, beyond the newest `max_events` (0: no limit),
-  // the oldest. Returns how many were deleted.
+  // Deletes the oldest events (in the order they were written) up to the first one at or after
+  // `oldest_kept_ms` (INT64_MIN: none), then all but the newest `max_events` (0: no limit).
+  // Returns how many were deleted.
   Result<int64_t> Prune(int64_t oldest_kept_ms, int64_t max_events);
 
-  // Events of the query's account and region, newest first (time, then insertion order), at most
-  // query.limit of them.
+  // Events of the query's account and region, newest first (the order they were written), at
+  // most query.limit of them.
   Result<std::vector<StoredEvent>> Lookup(const LookupQuery& query);
 
   // The last successful cryptographic use of the key with ARN `key_arn`, or nullopt.
@@ -102,6 +102,9 @@ class AuditDb {
   sqlite::Database db_;
   std::optional<sqlite::Statement> insert_;
   std::optional<sqlite::Statement> use_;
+  std::optional<sqlite::Statement> begin_;
+  std::optional<sqlite::Statement> commit_;
+  std::optional<sqlite::Statement> rollback_;
 };
 
 }  // namespace kms::emulator::audit

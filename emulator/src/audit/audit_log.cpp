@@ -22,7 +22,7 @@ constexpr int64_t kDayMs = 86'400'000;
 constexpr std::chrono::seconds kFullQueueWait{1};
 // After a batch, the writer waits this long for more events before it goes idle: under load it
 // collects a batch per pause instead of being woken for every request.
-constexpr std::chrono::milliseconds kGatherPause{1};
+constexpr std::chrono::milliseconds kGatherPause{5};
 
 Error Internal(std::string message) { return MakeError(ErrorCode::kInternal, std::move(message)); }
 

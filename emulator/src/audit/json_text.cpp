@@ -92,12 +92,33 @@ Broken Split(int64_t epoch_ms) {
   return {FromDays(days), in_day / 3600, in_day / 60 % 60, in_day % 60};
 }
 
+// True when one of the 8 bytes of `w` needs more than copying: a control character, '"', '\\'
+// or a byte of a multi-byte UTF-8 sequence (which must be validated).
+bool NeedsWork(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) |
+          (w & kHigh)) != 0;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
   size_t run = 0;  // start of the pending run of bytes that need no escaping
-  for (size_t i = 0; i < text.size();) {
+  size_t i = 0;
+  while (i < text.size()) {
+    // Plain ASCII is the common case: skip it eight bytes at a time.
+    if (i + 8 <= text.size()) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if (!NeedsWork(word)) {
+        i += 8;
+        continue;
+      }
+    }
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
       ++i;
@@ -150,6 +171,14 @@ void JsonWriter::Key(std::string_view name) {
   Separate();
   AppendJsonString(out_, name);
   out_ += ':';
+  after_key_ = true;
+}
+
+void JsonWriter::PlainKey(std::string_view name) {
+  Separate();
+  out_ += '"';
+  out_ += name;
+  out_ += "\":";
   after_key_ = true;
 }
 

@@ -38,15 +38,19 @@ class JsonWriter {
   // A parsed JSON value, as boost::json serializes it (scalars written directly).
   void Value(const boost::json::value& value);
 
-  // Shorthands for a member with a value.
+  // A member name of our own (a literal such as "eventName": ASCII letters only), written
+  // without the escaping scan Key() does for names that come from a request.
+  void PlainKey(std::string_view name);
+
+  // Shorthands for a member with a plain name (see PlainKey) and a value.
   void Member(std::string_view name, std::string_view value) {
-    Key(name);
+    PlainKey(name);
     String(value);
   }
   // (Without this overload a string literal would convert to bool.)
   void Member(std::string_view name, const char* value) { Member(name, std::string_view(value)); }
   void Member(std::string_view name, bool value) {
-    Key(name);
+    PlainKey(name);
     Bool(value);
   }
 

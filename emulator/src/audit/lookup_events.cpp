@@ -141,15 +141,15 @@ std::string Fingerprint(const LookupQuery& query, std::string_view category) {
 }
 
 std::string MakeToken(const StoredEvent& last, const std::string& fingerprint) {
-  std::string text = std::string(kTokenVersion) + "|" + std::to_string(last.time_ms) + "|" +
-                     std::to_string(last.id) + "|" + fingerprint;
+  std::string text =
+      std::string(kTokenVersion) + "|" + std::to_string(last.id) + "|" + fingerprint;
   return internal::Base64Encode(std::string_view(text));
 }
 
-std::optional<int64_t> ParseInt(std::string_view s) {
+std::optional<int64_t> ParseId(std::string_view s) {
   int64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty() || v <= 0) return std::nullopt;
   return v;
 }
 
@@ -161,17 +161,14 @@ std::optional<CloudTrailError> ReadToken(std::string_view token, const std::stri
   auto bytes = internal::Base64Decode(token);
   if (!bytes) return invalid;
   std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-  std::string_view parts[4];
-  for (int i = 0; i < 4; ++i) {
-    size_t bar = i < 3 ? text.find('|') : text.size();
-    if (bar == std::string_view::npos) return invalid;
-    parts[i] = text.substr(0, bar);
-    text.remove_prefix(i < 3 ? bar + 1 : bar);
+  size_t first = text.find('|');
+  size_t second = first == std::string_view::npos ? first : text.find('|', first + 1);
+  if (second == std::string_view::npos) return invalid;
+  auto id = ParseId(text.substr(first + 1, second - first - 1));
+  if (text.substr(0, first) != kTokenVersion || !id || text.substr(second + 1) != fingerprint) {
+    return invalid;
   }
-  auto time_ms = ParseInt(parts[1]);
-  auto id = ParseInt(parts[2]);
-  if (parts[0] != kTokenVersion || !time_ms || !id || parts[3] != fingerprint) return invalid;
-  query.after = std::make_pair(*time_ms, *id);
+  query.before_id = *id;
   return std::nullopt;
 }
 

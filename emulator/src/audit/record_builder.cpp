@@ -192,7 +192,7 @@ void AppendJoined(AuditEvent& event, const ResourceList& list, bool keys_only) {
 
 void WriteUserIdentity(JsonWriter& w, const RequestContext& ctx) {
   bool root = ctx.user_name.empty();
-  w.Key("userIdentity");
+  w.PlainKey("userIdentity");
   w.BeginObject();
   w.Member("type", root ? "Root" : "IAMUser");
   w.Member("principalId", root ? ctx.account : UserPrincipalId(ctx.account, ctx.user_name));
@@ -224,7 +224,7 @@ void WriteAdditionalEventData(JsonWriter& w, const AuditedCall& call) {
     }
   }
   if (material.empty() && source.empty() && destination.empty()) return;
-  w.Key("additionalEventData");
+  w.PlainKey("additionalEventData");
   w.BeginObject();
   if (!material.empty()) w.Member("keyMaterialId", material);
   if (!destination.empty()) w.Member("destinationKeyMaterialId", destination);
@@ -233,7 +233,7 @@ void WriteAdditionalEventData(JsonWriter& w, const AuditedCall& call) {
 }
 
 void WriteResources(JsonWriter& w, const ResourceList& resources) {
-  w.Key("resources");
+  w.PlainKey("resources");
   w.BeginArray();
   for (std::string_view arn : resources) {
     w.BeginObject();
@@ -276,9 +276,9 @@ void WriteRecord(std::string& record, const AuditedCall& call, const Identity& i
     w.Member("errorCode", failure->code);
     w.Member("errorMessage", failure->message);
   }
-  w.Key("requestParameters");
+  w.PlainKey("requestParameters");
   WriteRequestParameters(w, call.operation, call.input, call.output);
-  w.Key("responseElements");
+  w.PlainKey("responseElements");
   WriteResponseElements(w, call.operation, call.output);
   WriteAdditionalEventData(w, call);
   w.Member("requestID", id.request_id);

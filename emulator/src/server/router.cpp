@@ -211,8 +211,8 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   RequestContext ctx;
   ctx.request_id = internal::RandomUuid();
   Exchange exchange;
-  HttpResponse response = CatchAll(
-      ctx.request_id, [&] { return Route(request, services_, options_, ctx, exchange); });
+  HttpResponse response =
+      CatchAll(ctx.request_id, [&] { return Route(request, services_, options_, ctx, exchange); });
   // The audit hook: one CloudTrail event per KMS call, success or error, auth failures included.
   if (services_.audit != nullptr && !exchange.operation.empty()) {
     const boost::json::object* input = exchange.parsed ? &exchange.input.get_object() : nullptr;

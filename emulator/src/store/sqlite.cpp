@@ -45,6 +45,12 @@ Statement& Statement::BindText(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::BindTextNoCopy(int index, std::string_view text) {
+  NoteBindResult(sqlite3_bind_text64(stmt_, index, text.empty() ? "" : text.data(), text.size(),
+                                     SQLITE_STATIC, SQLITE_UTF8));
+  return *this;
+}
+
 Statement& Statement::BindInt(int index, int64_t value) {
   NoteBindResult(sqlite3_bind_int64(stmt_, index, value));
   return *this;

@@ -26,6 +26,9 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   Statement& BindText(int index, std::string_view text);
+  // Binds without copying (SQLITE_STATIC): `text` must stay valid and unchanged until the
+  // statement is stepped to completion and reset, or rebound. For large values on hot paths.
+  Statement& BindTextNoCopy(int index, std::string_view text);
   Statement& BindInt(int index, int64_t value);
   Statement& BindNull(int index);
   // Binds NULL when `value` is empty.

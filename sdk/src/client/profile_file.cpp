@@ -82,7 +82,9 @@ Result<ProfileFile> ReadProfileFile(const std::string& path) {
   if (path.empty()) return ProfileFile{};
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return ProfileFile{};
-  if (!std::filesystem::is_regular_file(path, ec)) return Unreadable(path, "not a regular file");
+  // A directory is a mistake worth reporting; a device such as /dev/null reads as an empty file,
+  // as botocore treats it (AWS_CONFIG_FILE=/dev/null is a common way to ignore the files).
+  if (std::filesystem::is_directory(path, ec)) return Unreadable(path, "is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Unreadable(path, std::strerror(errno));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
