@@ -23,8 +23,8 @@ run_tree() {  # run_tree DIR BUILD_TYPE [cmake args...]
   cmake --build "$dir" -j"$jobs"
   echo "== ctest $dir"
   local log="$dir/ctest-summary.log"
-  (cd "$dir" && ctest --output-on-failure -j"$jobs" --timeout 600) 2>&1 | tee "$log"
-  local rc=${PIPESTATUS[0]}
+  local rc=0
+  (cd "$dir" && ctest --output-on-failure -j"$jobs" --timeout 600) 2>&1 | tee "$log" || rc=$?
   total=$((total + $(sed -n 's/.* tests failed out of \([0-9]*\)$/\1/p' "$log" | tail -1)))
   failed=$((failed + $(sed -n 's/.*, \([0-9]*\) tests failed out of.*/\1/p' "$log" | tail -1)))
   skipped=$((skipped + $(grep -c '\*\*\*Skipped\|(Not Run)' "$log" || true)))
