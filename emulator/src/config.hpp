@@ -23,10 +23,10 @@ struct Config {
   std::string tls_cert;
   std::string tls_key;
   std::string audit_log;
-  bool audit = true;                 // --audit on|off: the CloudTrail trail in the database
-  int64_t audit_retention_days = 90;  // events older than this are deleted; 0: kept
+  bool audit = true;                   // --audit on|off: the CloudTrail trail in the database
+  int64_t audit_retention_days = 90;   // events older than this are deleted; 0: kept
   int64_t audit_max_events = 100'000;  // only the newest this many are kept; 0: no limit
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;                // 0: one per core
   bool help = false;
 };
 

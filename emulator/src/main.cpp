@@ -44,8 +44,8 @@ const char* Unimplemented(const Config& config) {
 }
 
 // The audit trail (--audit on): in the key store's database, and --audit-log when given.
-kms::Result<std::unique_ptr<kms::emulator::AuditLog>> OpenAudit(
-    const Config& config, const kms::emulator::Clock& clock) {
+kms::Result<std::unique_ptr<kms::emulator::AuditLog>> OpenAudit(const Config& config,
+                                                                const kms::emulator::Clock& clock) {
   if (!config.audit) return std::unique_ptr<kms::emulator::AuditLog>();
   kms::emulator::AuditOptions options;
   options.db_path = config.db;

@@ -42,9 +42,9 @@ TEST_CASE("The audit flags are read from the command line and the environment") 
   CHECK_FALSE(config->audit);
   CHECK(config->audit_retention_days == 7);
   CHECK(config->audit_max_events == 0);
-  auto from_env = Parse({"--audit-max-events", "5"}, {{"KMS_AUDIT", "on"},
-                                                       {"KMS_AUDIT_RETENTION_DAYS", "0"},
-                                                       {"KMS_AUDIT_MAX_EVENTS", "9"}});
+  auto from_env = Parse(
+      {"--audit-max-events", "5"},
+      {{"KMS_AUDIT", "on"}, {"KMS_AUDIT_RETENTION_DAYS", "0"}, {"KMS_AUDIT_MAX_EVENTS", "9"}});
   REQUIRE(from_env.has_value());
   CHECK(from_env->audit);
   CHECK(from_env->audit_retention_days == 0);
@@ -79,9 +79,9 @@ TEST_CASE("--audit-log needs --audit on") {
 
 TEST_CASE("Usage documents the audit flags and their variables") {
   std::string usage = kms::emulator::Usage();
-  for (const char* text : {"--audit on|off", "KMS_AUDIT,", "--audit-retention-days N",
-                           "KMS_AUDIT_RETENTION_DAYS", "--audit-max-events N",
-                           "KMS_AUDIT_MAX_EVENTS", "LookupEvents"}) {
+  for (const char* text :
+       {"--audit on|off", "KMS_AUDIT,", "--audit-retention-days N", "KMS_AUDIT_RETENTION_DAYS",
+        "--audit-max-events N", "KMS_AUDIT_MAX_EVENTS", "LookupEvents"}) {
     CHECK_MESSAGE(usage.find(text) != std::string::npos, text);
   }
 }

@@ -86,8 +86,8 @@ class AuditFixture {
 
   HttpResponse LookupEvents(std::string body, std::string_view access_key = kAccessKey,
                             std::string_view region = kAuditRegion) {
-    return Send(std::string(kCloudTrailTargetPrefix) + "LookupEvents", std::move(body),
-                access_key, region);
+    return Send(std::string(kCloudTrailTargetPrefix) + "LookupEvents", std::move(body), access_key,
+                region);
   }
 
   // Every stored record of the default account and region, newest first.

@@ -1,11 +1,11 @@
 // Tests for audit/json_text: JSON string escaping with UTF-8 repair, the comma-tracking writer,
 // and the two CloudTrail date forms.
-#include "audit/json_text.hpp"
-
 #include <doctest/doctest.h>
 
 #include <boost/json/parse.hpp>
 #include <string>
+
+#include "audit/json_text.hpp"
 
 namespace {
 
@@ -27,10 +27,11 @@ TEST_CASE("AppendJsonString escapes quotes, backslashes and control characters")
 
 TEST_CASE("AppendJsonString keeps valid UTF-8 and replaces invalid bytes with U+FFFD") {
   CHECK(Quoted("ünï €𝄞") == "\"ünï €𝄞\"");
-  CHECK(Quoted("a\xff" "b") == "\"a\\ufffdb\"");
-  CHECK(Quoted("\xc3") == "\"\\ufffd\"");                   // truncated sequence
-  CHECK(Quoted("\xc0\xaf") == "\"\\ufffd\\ufffd\"");        // overlong '/'
-  CHECK(Quoted("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // a surrogate
+  CHECK(Quoted("a\xff"
+               "b") == "\"a\\ufffdb\"");
+  CHECK(Quoted("\xc3") == "\"\\ufffd\"");                                   // truncated sequence
+  CHECK(Quoted("\xc0\xaf") == "\"\\ufffd\\ufffd\"");                        // overlong '/'
+  CHECK(Quoted("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");             // a surrogate
   CHECK(Quoted("\xf4\x90\x80\x80") == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // above U+10FFFF
 }
 

@@ -8,9 +8,9 @@ namespace {
 
 using namespace kms::emulator;
 using namespace kms::emulator::testing;
+using boost::json::object;
 using kms::HttpRequest;
 using kms::HttpResponse;
-using boost::json::object;
 
 object LastUsage(AuditFixture& f, std::string_view key) {
   return f.Ok("GetKeyLastUsage", R"({"KeyId":")" + std::string(key) + R"("})");
@@ -36,8 +36,8 @@ TEST_CASE("GetKeyLastUsage of an unused key has an empty KeyLastUsage and tracki
 TEST_CASE("GetKeyLastUsage reports the last successful cryptographic call with its ids") {
   AuditFixture f;
   std::string key = f.NewKeyId();
-  auto blob = Text(f.Ok("Encrypt", R"({"KeyId":")" + key + R"(","Plaintext":"eA=="})")
-                       .at("CiphertextBlob"));
+  auto blob = Text(
+      f.Ok("Encrypt", R"({"KeyId":")" + key + R"(","Plaintext":"eA=="})").at("CiphertextBlob"));
   f.clock().Advance(5000);
   HttpResponse decrypt = f.Kms("Decrypt", R"({"CiphertextBlob":")" + blob + R"("})");
   REQUIRE(decrypt.status == 200);
@@ -56,8 +56,11 @@ TEST_CASE("GetKeyLastUsage ignores failed calls") {
   std::string key = f.NewKeyId();
   f.Ok("Encrypt", R"({"KeyId":")" + key + R"(","Plaintext":"eA=="})");
   f.Ok("DisableKey", R"({"KeyId":")" + key + R"("})");
-  REQUIRE(f.Kms("Encrypt", R"({"KeyId":")" + key + R"(","Plaintext":"eA==","EncryptionContext":{"x":"y"}})").status == 400);
-  REQUIRE(f.Kms("GenerateDataKey", R"({"KeyId":")" + key + R"(","KeySpec":"AES_256"})").status == 400);
+  REQUIRE(f.Kms("Encrypt",
+                R"({"KeyId":")" + key + R"(","Plaintext":"eA==","EncryptionContext":{"x":"y"}})")
+              .status == 400);
+  REQUIRE(f.Kms("GenerateDataKey", R"({"KeyId":")" + key + R"(","KeySpec":"AES_256"})").status ==
+          400);
   CHECK(Text(LastUsage(f, key).at("KeyLastUsage").at("Operation")) == "Encrypt");
 }
 
@@ -65,9 +68,10 @@ TEST_CASE("GetKeyLastUsage counts ReEncrypt for the source and the destination k
   AuditFixture f;
   std::string source = f.NewKeyId();
   std::string destination = f.NewKeyId();
-  auto blob = Text(f.Ok("Encrypt", R"({"KeyId":")" + source + R"(","Plaintext":"eA=="})")
-                       .at("CiphertextBlob"));
-  f.Ok("ReEncrypt", R"({"CiphertextBlob":")" + blob + R"(","DestinationKeyId":")" + destination + R"("})");
+  auto blob = Text(
+      f.Ok("Encrypt", R"({"KeyId":")" + source + R"(","Plaintext":"eA=="})").at("CiphertextBlob"));
+  f.Ok("ReEncrypt",
+       R"({"CiphertextBlob":")" + blob + R"(","DestinationKeyId":")" + destination + R"("})");
   CHECK(Text(LastUsage(f, source).at("KeyLastUsage").at("Operation")) == "ReEncrypt");
   CHECK(Text(LastUsage(f, destination).at("KeyLastUsage").at("Operation")) == "ReEncrypt");
 }

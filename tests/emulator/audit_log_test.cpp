@@ -24,8 +24,8 @@ AuditEvent MakeEvent(int64_t time_ms, std::string_view name, int n,
                      std::string_view used_key = {}) {
   AuditEvent e;
   e.time_ms = time_ms;
-  e.RecordBuffer() = R"({"eventName":")" + std::string(name) + R"(","n":)" + std::to_string(n) +
-                     "}";
+  e.RecordBuffer() =
+      R"({"eventName":")" + std::string(name) + R"(","n":)" + std::to_string(n) + "}";
   e.MarkRecord();
   e.SetEventName(name);
   e.SetAccount(kAuditAccount);
@@ -68,7 +68,8 @@ TEST_CASE("Events queued from many threads are all stored and written as JSON li
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 500; ++i) (*log)->Enqueue(MakeEvent(clock.NowMs(), "Encrypt", t * 500 + i));
+      for (int i = 0; i < 500; ++i)
+        (*log)->Enqueue(MakeEvent(clock.NowMs(), "Encrypt", t * 500 + i));
     });
   }
   for (auto& thread : threads) thread.join();
@@ -265,7 +266,7 @@ TEST_CASE("A failed write to the audit log is reported by the next Flush") {
   REQUIRE_FALSE(flushed.has_value());
   CHECK(flushed.error().message == "cannot write the audit log /dev/full: No space left on device");
   CHECK((*log)->Count().value() == 1);  // the database still has it
-  CHECK((*log)->Flush().has_value());    // reported once
+  CHECK((*log)->Flush().has_value());   // reported once
 }
 
 TEST_CASE("The key store's database and the audit trail share one file") {

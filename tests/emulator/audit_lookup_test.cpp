@@ -1,22 +1,21 @@
 // Tests for CloudTrail LookupEvents on the emulator's port (api/cloudtrail_ops,
 // audit/lookup_events): every lookup attribute, time range, paging, per-account scope, and every
 // error with its __type and exact message.
-#include "audit/lookup_events.hpp"
-
 #include <doctest/doctest.h>
 
 #include <kms/internal/encoding.hpp>
 #include <set>
 
+#include "audit/lookup_events.hpp"
 #include "audit_fixture.hpp"
 
 namespace {
 
 using namespace kms::emulator;
 using namespace kms::emulator::testing;
+using boost::json::object;
 using kms::HttpRequest;
 using kms::HttpResponse;
-using boost::json::object;
 
 std::vector<std::string> Names(const object& page) {
   std::vector<std::string> out;
@@ -107,10 +106,8 @@ TEST_CASE("LookupEvents filters by each lookup attribute") {
   CHECK(names("EventSource", "s3.amazonaws.com") == V{});
   CHECK(names("AccessKeyId", kAccessKey) == V{"DescribeKey", "Encrypt", "CreateKey"});
   CHECK(names("AccessKeyId", "AKIAOTHER") == V{});
-  std::string encrypt_id = Text(LookupOk(f, Attribute("EventName", "Encrypt"))
-                                    .at("Events")
-                                    .at(0)
-                                    .at("EventId"));
+  std::string encrypt_id =
+      Text(LookupOk(f, Attribute("EventName", "Encrypt")).at("Events").at(0).at("EventId"));
   CHECK(names("EventId", encrypt_id) == V{"Encrypt"});
 }
 
@@ -149,7 +146,8 @@ TEST_CASE("LookupEvents StartTime and EndTime bound the events, inclusive, to th
 
 TEST_CASE("LookupEvents pages with MaxResults and NextToken until the last page") {
   AuditFixture f;
-  for (int i = 0; i < 7; ++i) f.Ok("GenerateRandom", R"({"NumberOfBytes":)" + std::to_string(i + 1) + "}");
+  for (int i = 0; i < 7; ++i)
+    f.Ok("GenerateRandom", R"({"NumberOfBytes":)" + std::to_string(i + 1) + "}");
   std::vector<std::string> ids;
   std::string token;
   int pages = 0;
@@ -178,7 +176,8 @@ TEST_CASE("A page boundary holds when new events arrive between pages") {
   for (int i = 0; i < 4; ++i) f.Ok("ListKeys", "{}");
   object first = LookupOk(f, R"({"MaxResults":2})");
   f.Ok("ListAliases", "{}");  // newer than every page: not part of this listing
-  object second = LookupOk(f, R"({"MaxResults":2,"NextToken":")" + Text(first.at("NextToken")) + "\"}");
+  object second =
+      LookupOk(f, R"({"MaxResults":2,"NextToken":")" + Text(first.at("NextToken")) + "\"}");
   CHECK(Names(second) == std::vector<std::string>{"ListKeys", "ListKeys"});
   CHECK_FALSE(second.contains("NextToken"));
 }
@@ -191,11 +190,12 @@ TEST_CASE("LookupEvents with EventCategory insight finds nothing: there are no I
 
 TEST_CASE("LookupEvents rejects more than one lookup attribute") {
   AuditFixture f;
-  CheckLookupError(f,
-                   R"({"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"Encrypt"},)"
-                   R"({"AttributeKey":"Username","AttributeValue":"root"}]})",
-                   "InvalidLookupAttributesException",
-                   "Only one lookup attribute is allowed; the request has 2.");
+  CheckLookupError(
+      f,
+      R"({"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"Encrypt"},)"
+      R"({"AttributeKey":"Username","AttributeValue":"root"}]})",
+      "InvalidLookupAttributesException",
+      "Only one lookup attribute is allowed; the request has 2.");
 }
 
 TEST_CASE("LookupEvents rejects an unknown AttributeKey") {
@@ -208,7 +208,8 @@ TEST_CASE("LookupEvents rejects an unknown AttributeKey") {
 
 TEST_CASE("LookupEvents rejects an attribute value of 0 or more than 2000 characters") {
   AuditFixture f;
-  std::string message = "The value of lookup attribute EventName must be 1 to 2000 characters long.";
+  std::string message =
+      "The value of lookup attribute EventName must be 1 to 2000 characters long.";
   CheckLookupError(f, Attribute("EventName", ""), "InvalidLookupAttributesException", message);
   CheckLookupError(f, Attribute("EventName", std::string(2001, 'a')),
                    "InvalidLookupAttributesException", message);
@@ -245,14 +246,19 @@ TEST_CASE("LookupEvents rejects a NextToken it did not issue or issued for other
   std::string message =
       "The NextToken is not valid, or was issued for a request with other parameters.";
   CheckLookupError(f, R"({"NextToken":"garbage"})", "InvalidNextTokenException", message);
-  CheckLookupError(f,
-                   R"({"NextToken":")" + kms::internal::Base64Encode(std::string_view("v1|x|1|y")) + "\"}",
-                   "InvalidNextTokenException", message);
+  CheckLookupError(
+      f, R"({"NextToken":")" + kms::internal::Base64Encode(std::string_view("v1|x|1|y")) + "\"}",
+      "InvalidNextTokenException", message);
   std::string token = Text(LookupOk(f, R"({"MaxResults":1})").at("NextToken"));
-  CheckLookupError(f, R"({"MaxResults":1,"NextToken":")" + token + R"(",)" +
-                          R"("LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"ListKeys"}]})",
-                   "InvalidNextTokenException", message);
-  CHECK(LookupOk(f, R"({"MaxResults":1,"NextToken":")" + token + "\"}").at("Events").as_array().size() == 1);
+  CheckLookupError(
+      f,
+      R"({"MaxResults":1,"NextToken":")" + token + R"(",)" +
+          R"("LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"ListKeys"}]})",
+      "InvalidNextTokenException", message);
+  CHECK(LookupOk(f, R"({"MaxResults":1,"NextToken":")" + token + "\"}")
+            .at("Events")
+            .as_array()
+            .size() == 1);
 }
 
 TEST_CASE("LookupEvents rejects an EventCategory other than insight") {
@@ -275,8 +281,7 @@ TEST_CASE("LookupEvents members of the wrong JSON type are a SerializationExcept
 
 TEST_CASE("Another CloudTrail operation is an UnknownOperationException") {
   AuditFixture f;
-  HttpResponse response =
-      f.Send(std::string(kCloudTrailTargetPrefix) + "DescribeTrails", "{}");
+  HttpResponse response = f.Send(std::string(kCloudTrailTargetPrefix) + "DescribeTrails", "{}");
   CHECK(response.status == 400);
   CHECK(response.Header("x-amzn-ErrorType") == "UnknownOperationException");
   CHECK(Text(ParseObject(response.body).at("message")) ==

@@ -1,13 +1,12 @@
 // Tests for the CloudTrail records of KMS calls (audit/record_builder, audit/request_parameters),
 // driven through the router as a client would: fields, shapes and names as AWS's documented KMS
 // records have them, and no plaintext, ciphertext or key material anywhere.
-#include "audit/record_builder.hpp"
-
 #include <doctest/doctest.h>
 
 #include <kms/internal/encoding.hpp>
 #include <set>
 
+#include "audit/record_builder.hpp"
 #include "audit/request_parameters.hpp"
 #include "audit_fixture.hpp"
 
@@ -15,11 +14,12 @@ namespace {
 
 using namespace kms::emulator;
 using namespace kms::emulator::testing;
+using boost::json::object;
 using kms::HttpRequest;
 using kms::HttpResponse;
-using boost::json::object;
 
-constexpr std::string_view kPlaintextB64 = "c2VjcmV0IGxhdW5jaCBjb2RlcyAwMDAw";  // "secret launch..."
+constexpr std::string_view kPlaintextB64 =
+    "c2VjcmV0IGxhdW5jaCBjb2RlcyAwMDAw";  // "secret launch..."
 
 // The members every KMS record has, in AWS's order, whatever the operation.
 void CheckCommonFields(const object& r, std::string_view event_name, bool read_only) {
@@ -65,9 +65,9 @@ std::vector<std::string> Keys(const object& o) {
 TEST_CASE("An Encrypt record has the request's key, context and algorithm but not the plaintext") {
   AuditFixture f;
   std::string key = f.NewKeyId();
-  auto out = f.Ok("Encrypt", R"({"KeyId":")" + key + R"(","Plaintext":")" +
-                                 std::string(kPlaintextB64) +
-                                 R"(","EncryptionContext":{"Department":"Engineering"}})");
+  auto out =
+      f.Ok("Encrypt", R"({"KeyId":")" + key + R"(","Plaintext":")" + std::string(kPlaintextB64) +
+                          R"(","EncryptionContext":{"Department":"Engineering"}})");
   object r = f.Last();
   CheckCommonFields(r, "Encrypt", true);
   const object& params = r.at("requestParameters").as_object();
@@ -89,12 +89,12 @@ TEST_CASE("An Encrypt record has the request's key, context and algorithm but no
 TEST_CASE("A record keeps AWS's field order") {
   AuditFixture f;
   f.NewKeyId();
-  CHECK(Keys(f.Last()) == std::vector<std::string>{
-                              "eventVersion", "userIdentity", "eventTime", "eventSource",
-                              "eventName", "awsRegion", "sourceIPAddress", "userAgent",
-                              "requestParameters", "responseElements", "requestID", "eventID",
-                              "readOnly", "resources", "eventType", "managementEvent",
-                              "recipientAccountId", "eventCategory"});
+  CHECK(Keys(f.Last()) ==
+        std::vector<std::string>{"eventVersion", "userIdentity", "eventTime", "eventSource",
+                                 "eventName", "awsRegion", "sourceIPAddress", "userAgent",
+                                 "requestParameters", "responseElements", "requestID", "eventID",
+                                 "readOnly", "resources", "eventType", "managementEvent",
+                                 "recipientAccountId", "eventCategory"});
 }
 
 TEST_CASE("A Decrypt record without KeyId names the key from the ciphertext, not the blob") {
@@ -118,8 +118,9 @@ TEST_CASE("A Decrypt record without KeyId names the key from the ciphertext, not
 TEST_CASE("A GenerateDataKey record has keySpec and context but neither data key form") {
   AuditFixture f;
   std::string key = f.NewKeyId();
-  auto out = f.Ok("GenerateDataKey", R"({"KeyId":")" + key +
-                                         R"(","KeySpec":"AES_256","EncryptionContext":{"Project":"Alpha"}})");
+  auto out = f.Ok(
+      "GenerateDataKey",
+      R"({"KeyId":")" + key + R"(","KeySpec":"AES_256","EncryptionContext":{"Project":"Alpha"}})");
   object r = f.Last();
   CheckCommonFields(r, "GenerateDataKey", true);
   const object& params = r.at("requestParameters").as_object();
@@ -149,10 +150,10 @@ TEST_CASE("A ReEncrypt record names the source key then the destination key") {
                                        std::string(kPlaintextB64) +
                                        R"(","EncryptionContext":{"Level":"1"}})")
                        .at("CiphertextBlob"));
-  auto out = f.Ok("ReEncrypt", R"({"CiphertextBlob":")" + blob +
-                                   R"(","SourceEncryptionContext":{"Level":"1"},"DestinationKeyId":")" +
-                                   destination +
-                                   R"(","DestinationEncryptionContext":{"Level":"3A"}})");
+  auto out =
+      f.Ok("ReEncrypt", R"({"CiphertextBlob":")" + blob +
+                            R"(","SourceEncryptionContext":{"Level":"1"},"DestinationKeyId":")" +
+                            destination + R"(","DestinationEncryptionContext":{"Level":"3A"}})");
   object r = f.Last();
   CheckCommonFields(r, "ReEncrypt", true);
   const object& params = r.at("requestParameters").as_object();
@@ -171,9 +172,10 @@ TEST_CASE("A ReEncrypt record names the source key then the destination key") {
 
 TEST_CASE("A CreateKey record shows the key's defaults and its keyMetadata as AWS logs them") {
   AuditFixture f;
-  auto metadata = f.Ok("CreateKey", R"({"Description":"audit","Tags":[{"TagKey":"team","TagValue":"blue"}]})")
-                      .at("KeyMetadata")
-                      .as_object();
+  auto metadata =
+      f.Ok("CreateKey", R"({"Description":"audit","Tags":[{"TagKey":"team","TagValue":"blue"}]})")
+          .at("KeyMetadata")
+          .as_object();
   object r = f.Last();
   CheckCommonFields(r, "CreateKey", false);
   const object& params = r.at("requestParameters").as_object();
@@ -201,7 +203,8 @@ TEST_CASE("A CreateKey record shows the key's defaults and its keyMetadata as AW
 TEST_CASE("ScheduleKeyDeletion and CancelKeyDeletion records carry their response elements") {
   AuditFixture f;
   std::string key = f.NewKeyId();
-  auto scheduled = f.Ok("ScheduleKeyDeletion", R"({"KeyId":")" + key + R"(","PendingWindowInDays":20})");
+  auto scheduled =
+      f.Ok("ScheduleKeyDeletion", R"({"KeyId":")" + key + R"(","PendingWindowInDays":20})");
   object r = f.Last();
   CheckCommonFields(r, "ScheduleKeyDeletion", false);
   CHECK(r.at("requestParameters").at("pendingWindowInDays").as_int64() == 20);
@@ -452,9 +455,9 @@ TEST_CASE("Every blob and secret member of the model is omitted") {
 }
 
 TEST_CASE("Read-only and tracked operations are classified as CloudTrail and GetKeyLastUsage do") {
-  for (std::string_view op : {"Encrypt", "Decrypt", "GenerateDataKey", "ReEncrypt",
-                              "GenerateRandom", "DescribeKey", "ListAliases", "GetKeyLastUsage",
-                              "Sign", "Verify", "GenerateMac", "VerifyMac"}) {
+  for (std::string_view op :
+       {"Encrypt", "Decrypt", "GenerateDataKey", "ReEncrypt", "GenerateRandom", "DescribeKey",
+        "ListAliases", "GetKeyLastUsage", "Sign", "Verify", "GenerateMac", "VerifyMac"}) {
     CHECK_MESSAGE(audit::IsReadOnlyOperation(op), op);
   }
   for (std::string_view op : {"CreateKey", "DisableKey", "ScheduleKeyDeletion", "CreateAlias",

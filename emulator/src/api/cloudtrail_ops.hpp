@@ -21,7 +21,7 @@ bool IsCloudTrailTarget(std::string_view target);
 // rendered as CloudTrail's JSON 1.1 does ({"__type", "message"}, x-amzn-ErrorType,
 // x-amzn-RequestId). LookupEvents is audit::LookupEvents over services.audit; any other
 // operation is UnknownOperationException "Unknown operation: <target>". Thread-safe.
-HttpResponse ServeCloudTrail(std::string_view target, Services& services,
-                             const RequestContext& ctx, const boost::json::object& input);
+HttpResponse ServeCloudTrail(std::string_view target, Services& services, const RequestContext& ctx,
+                             const boost::json::object& input);
 
 }  // namespace kms::emulator

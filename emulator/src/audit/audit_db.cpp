@@ -86,8 +86,8 @@ void FillFromRecord(StoredEvent& e) {
   e.event_id = Member(r, "eventID");
   e.event_name = Member(r, "eventName");
   auto read_only = r.find("readOnly");
-  e.read_only = read_only != r.end() && read_only->value().is_bool() &&
-                read_only->value().get_bool();
+  e.read_only =
+      read_only != r.end() && read_only->value().is_bool() && read_only->value().get_bool();
   if (auto id = r.find("userIdentity"); id != r.end() && id->value().is_object()) {
     const boost::json::object& who = id->value().get_object();
     e.access_key_id = Member(who, "accessKeyId");
@@ -207,16 +207,16 @@ Result<int64_t> AuditDb::Prune(int64_t oldest_kept_ms, int64_t max_events) {
   if (oldest_kept_ms != INT64_MIN) {
     // The oldest events, in the order they were written, up to the first one still kept: a walk
     // from the table's start that stops at once when nothing has expired.
-    Status s = run(
-        "DELETE FROM audit_events WHERE id < coalesce((SELECT id FROM audit_events WHERE "
-        "event_time_ms >= ?1 ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM audit_events))",
-        oldest_kept_ms);
+    Status s =
+        run("DELETE FROM audit_events WHERE id < coalesce((SELECT id FROM audit_events WHERE "
+            "event_time_ms >= ?1 ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM audit_events))",
+            oldest_kept_ms);
     if (!s) return s.error();
   }
   if (max_events > 0) {
     // Ids only grow, so the newest max_events are the highest ids.
-    Status s = run(
-        "DELETE FROM audit_events WHERE id <= (SELECT max(id) FROM audit_events) - ?1", max_events);
+    Status s = run("DELETE FROM audit_events WHERE id <= (SELECT max(id) FROM audit_events) - ?1",
+                   max_events);
     if (!s) return s.error();
   }
   return deleted;

@@ -1,6 +1,7 @@
 // The audit trail's SQLite side: batched inserts into audit_events, each key's last
-// cryptographic use, retention, and the queries behind LookupEvents and GetKeyLastUsage. One connection of its own, beside the key store's (WAL lets them share the
-// file); for ":memory:" a private in-memory database with the same schema.
+// cryptographic use, retention, and the queries behind LookupEvents and GetKeyLastUsage. One
+// connection of its own, beside the key store's (WAL lets them share the file); for ":memory:" a
+// private in-memory database with the same schema.
 #pragma once
 
 #include <cstdint>

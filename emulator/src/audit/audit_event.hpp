@@ -58,7 +58,7 @@ class EventView {
   // userIdentity.userName, or "root" for the account's root.
   std::string_view Username() const { return Part(layout_->username); }
   std::string_view AccessKeyId() const { return Part(layout_->access_key_id); }  // may be empty
-  std::string_view ErrorType() const { return Part(layout_->error_type); }  // empty on success
+  std::string_view ErrorType() const { return Part(layout_->error_type); }       // empty on success
   // The record's resources (keys and aliases), joined.
   std::string_view Resources() const { return Part(layout_->resources); }
   // Successful cryptographic operations: the key ARNs whose last use this call sets, joined.

@@ -51,8 +51,9 @@ bool WriteAll(int fd, std::string_view data) {
 
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditOptions& options, const Clock& clock) {
   auto db = audit::AuditDb::Open(options.db_path);
-  if (!db) return Internal("cannot open the audit trail in " + options.db_path + ": " +
-                           db.error().message);
+  if (!db)
+    return Internal("cannot open the audit trail in " + options.db_path + ": " +
+                    db.error().message);
   auto fd = OpenLogFile(options.log_path);
   if (!fd) return fd.error();
   return std::unique_ptr<AuditLog>(new AuditLog(options, clock, std::move(*db), *fd));

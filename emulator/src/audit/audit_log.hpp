@@ -81,7 +81,7 @@ class AuditLog {
   audit::AuditDb db_;
   int log_fd_ = -1;
 
-  mutable std::mutex mutex_;  // guards everything below
+  mutable std::mutex mutex_;          // guards everything below
   std::condition_variable work_cv_;   // the writer waits for events, a flush or stop
   std::condition_variable done_cv_;   // flushers wait for `finished_`
   std::condition_variable space_cv_;  // producers wait for room in the queue

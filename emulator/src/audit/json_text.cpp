@@ -24,9 +24,9 @@ size_t Utf8Length(std::string_view s, size_t i) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
   }
   unsigned char c1 = byte(i + 1);
-  if (c == 0xE0 && c1 < 0xA0) return 0;  // overlong
+  if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
   if (c == 0xED && c1 >= 0xA0) return 0;  // surrogate
-  if (c == 0xF0 && c1 < 0x90) return 0;  // overlong
+  if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
   if (c == 0xF4 && c1 >= 0x90) return 0;  // above U+10FFFF
   return n;
 }
@@ -99,8 +99,8 @@ bool NeedsWork(uint64_t w) {
   constexpr uint64_t kHigh = 0x8080808080808080ULL;
   auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
   uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) |
-          (w & kHigh)) != 0;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')) | (w & kHigh)) !=
+         0;
 }
 
 }  // namespace
@@ -281,7 +281,8 @@ std::string CloudTrailDate(int64_t epoch_ms) {
 std::string LowerCamel(std::string_view name) {
   std::string out(name);
   if (name == "AWSAccountId") return out;
-  if (!out.empty() && out[0] >= 'A' && out[0] <= 'Z') out[0] = static_cast<char>(out[0] - 'A' + 'a');
+  if (!out.empty() && out[0] >= 'A' && out[0] <= 'Z')
+    out[0] = static_cast<char>(out[0] - 'A' + 'a');
   return out;
 }
 

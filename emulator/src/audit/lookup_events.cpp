@@ -65,7 +65,8 @@ std::optional<CloudTrailError> ReadAttribute(const boost::json::value& item, Loo
   if (key != nullptr && !key->is_string()) return WrongType(*key, "an String");
   if (value != nullptr && !value->is_string()) return WrongType(*value, "an String");
   if (key == nullptr || value == nullptr) {
-    return InvalidAttributes("A lookup attribute needs both an AttributeKey and an AttributeValue.");
+    return InvalidAttributes(
+        "A lookup attribute needs both an AttributeKey and an AttributeValue.");
   }
   std::string_view name = key->get_string();
   auto found = std::find_if(std::begin(kKeys), std::end(kKeys),
@@ -114,8 +115,7 @@ std::optional<CloudTrailError> ReadTime(const boost::json::object& input, std::s
 }
 
 // CloudTrail times have whole seconds: an event is in [StartTime, EndTime] when its second is.
-std::optional<CloudTrailError> ReadTimeRange(const boost::json::object& input,
-                                             LookupQuery& query) {
+std::optional<CloudTrailError> ReadTimeRange(const boost::json::object& input, LookupQuery& query) {
   std::optional<int64_t> start, end;
   if (auto e = ReadTime(input, "StartTime", start)) return e;
   if (auto e = ReadTime(input, "EndTime", end)) return e;
@@ -141,8 +141,7 @@ std::string Fingerprint(const LookupQuery& query, std::string_view category) {
 }
 
 std::string MakeToken(const StoredEvent& last, const std::string& fingerprint) {
-  std::string text =
-      std::string(kTokenVersion) + "|" + std::to_string(last.id) + "|" + fingerprint;
+  std::string text = std::string(kTokenVersion) + "|" + std::to_string(last.id) + "|" + fingerprint;
   return internal::Base64Encode(std::string_view(text));
 }
 
@@ -185,8 +184,8 @@ boost::json::object EventJson(StoredEvent& e) {
   out.emplace("Username", e.username);
   boost::json::array resources;
   for (const std::string& arn : e.resources) {
-    resources.emplace_back(boost::json::object{{"ResourceType", kResourceType},
-                                               {"ResourceName", arn}});
+    resources.emplace_back(
+        boost::json::object{{"ResourceType", kResourceType}, {"ResourceName", arn}});
   }
   out.emplace("Resources", std::move(resources));
   out.emplace("CloudTrailEvent", std::move(e.record));
@@ -212,8 +211,8 @@ CloudTrailResult<boost::json::object> LookupEvents(AuditLog* log, const RequestC
   if (auto e = ReadAttributes(input, query)) return *e;
   if (auto e = ReadTimeRange(input, query)) return *e;
   if (category && *category != "insight") {
-    return Fail("InvalidEventCategoryException",
-                "EventCategory '" + std::string(*category) + "' is not valid; it can only be insight.");
+    return Fail("InvalidEventCategoryException", "EventCategory '" + std::string(*category) +
+                                                     "' is not valid; it can only be insight.");
   }
   if (max_results && (*max_results < 1 || *max_results > kMaxMaxResults)) {
     return Fail("InvalidMaxResultsException", "MaxResults must be from 1 to 50.");

@@ -5,9 +5,9 @@
 #include <boost/json/parse.hpp>
 #include <chrono>
 #include <iterator>
-#include <kms/internal/random.hpp>
 #include <kms/internal/encoding.hpp>
 #include <kms/internal/hash.hpp>
+#include <kms/internal/random.hpp>
 
 #include "api/key_resolver.hpp"
 #include "audit/json_text.hpp"
@@ -116,8 +116,7 @@ void AddResolved(const AuditedCall& call, std::string_view member, ResourceList&
 void AddAlias(const AuditedCall& call, ResourceList& out) {
   std::string_view name = StringMember(*call.input, "AliasName");
   if (!name.starts_with("alias/")) return;
-  out.AddOwned("arn:aws:kms:" + call.ctx.region + ":" + call.ctx.account + ":" +
-               std::string(name));
+  out.AddOwned("arn:aws:kms:" + call.ctx.region + ":" + call.ctx.account + ":" + std::string(name));
 }
 
 // The key a CiphertextBlob names in its header (a failed Decrypt or ReEncrypt that named no key
@@ -257,7 +256,8 @@ void WriteCaller(JsonWriter& w, const AuditedCall& call, int64_t time_ms) {
   if (!call.request.remote_address.empty()) {
     w.Member("sourceIPAddress", call.request.remote_address);
   }
-  if (call.request.HasHeader("User-Agent")) w.Member("userAgent", call.request.Header("User-Agent"));
+  if (call.request.HasHeader("User-Agent"))
+    w.Member("userAgent", call.request.Header("User-Agent"));
 }
 
 struct Identity {
@@ -341,8 +341,8 @@ void FastUuid(char* out) {
   };
   thread_local Generator generator;
   uint64_t hi = generator.Next(), lo = generator.Next();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                        // version 4
-  lo = (lo & ~(3ULL << 62)) | (2ULL << 62);                  // variant 10
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;        // version 4
+  lo = (lo & ~(3ULL << 62)) | (2ULL << 62);  // variant 10
   static constexpr char kHex[] = "0123456789abcdef";
   int pos = 0;
   for (int i = 0; i < 32; ++i) {
@@ -369,8 +369,9 @@ void BuildAuditEvent(const AuditedCall& call, int64_t now_ms, std::string_view e
   std::optional<Failure> failure;
   if (call.output == nullptr) failure = ReadFailure(call.response);
   event.Reserve(kRecordReserve);
-  WriteRecord(event.RecordBuffer(), call, {ctx.request_id, event_id, event.time_ms, event.read_only},
-              resources, failure ? &*failure : nullptr);
+  WriteRecord(event.RecordBuffer(), call,
+              {ctx.request_id, event_id, event.time_ms, event.read_only}, resources,
+              failure ? &*failure : nullptr);
   event.MarkRecord();
   event.SetEventName(call.operation);
   event.SetAccount(ctx.account);

@@ -11,11 +11,20 @@ namespace {
 
 // Blob members of the KMS model (botocore service-2.json), the sensitive custom key store
 // members and grant tokens. Sorted.
-constexpr std::string_view kOmitted[] = {
-    "AccessKeyId", "AttestationDocument", "CiphertextBlob", "EncryptedKeyMaterial",
-    "GrantToken",  "GrantTokens",         "ImportToken",    "KeyStorePassword",
-    "Mac",         "Message",             "Plaintext",      "PublicKey",
-    "RawSecretAccessKey", "Signature"};
+constexpr std::string_view kOmitted[] = {"AccessKeyId",
+                                         "AttestationDocument",
+                                         "CiphertextBlob",
+                                         "EncryptedKeyMaterial",
+                                         "GrantToken",
+                                         "GrantTokens",
+                                         "ImportToken",
+                                         "KeyStorePassword",
+                                         "Mac",
+                                         "Message",
+                                         "Plaintext",
+                                         "PublicKey",
+                                         "RawSecretAccessKey",
+                                         "Signature"};
 
 // Map members: their keys are the caller's data and are logged exactly as sent. Sorted.
 constexpr std::string_view kMaps[] = {"DestinationEncryptionContext", "EncryptionContext",
@@ -194,8 +203,8 @@ void WriteCreateKeyDefaults(JsonWriter& out, const boost::json::object& input,
   auto metadata = output->find("KeyMetadata");
   if (metadata == output->end() || !metadata->value().is_object()) return;
   const boost::json::object& m = metadata->value().get_object();
-  for (std::string_view member : {"Description", "CustomerMasterKeySpec", "KeySpec", "KeyUsage",
-                                  "Origin", "MultiRegion"}) {
+  for (std::string_view member :
+       {"Description", "CustomerMasterKeySpec", "KeySpec", "KeyUsage", "Origin", "MultiRegion"}) {
     auto it = m.find(member);
     if (it == m.end() || Has(input, member)) continue;
     out.CamelKey(member);
