@@ -1,7 +1,6 @@
-// The audit trail's SQLite side: batched inserts into audit_events, each key's last
-// cryptographic use, retention, and the queries behind LookupEvents and GetKeyLastUsage. One
-// connection of its own, beside the key store's (WAL lets them share the file); for ":memory:" a
-// private in-memory database with the same schema.
+// The audit trail's SQLite side, on a connection of its own beside the key store's: batched
+// inserts into audit_events, each key's last cryptographic use, retention, and the queries
+// behind LookupEvents and GetKeyLastUsage.
 #pragma once
 
 #include <cstdint>
@@ -97,11 +96,14 @@ class AuditDb {
 
  private:
   explicit AuditDb(sqlite::Database db) : db_(std::move(db)) {}
-  Status InsertEvent(const EventView& event);
+  static void BindEvent(sqlite::Statement& statement, int row, const EventView& event);
+  Status InsertEvents(const EventBatch& batch);
   Status RecordUses(const EventBatch& batch);
 
   sqlite::Database db_;
-  std::optional<sqlite::Statement> insert_;
+  bool in_memory_ = false;
+  std::optional<sqlite::Statement> insert_;       // one row
+  std::optional<sqlite::Statement> insert_many_;  // kRowsPerInsert rows
   std::optional<sqlite::Statement> use_;
   std::optional<sqlite::Statement> begin_;
   std::optional<sqlite::Statement> commit_;

@@ -1,8 +1,6 @@
 // One audited KMS call: what the router hands the audit trail (AuditedCall), the CloudTrail event
-// built from it (AuditEvent), and the queue's batch of events (EventBatch). An event is one text
-// buffer (the record, then each column value) plus the spans of its parts, so building one reuses
-// a per-thread buffer and queueing it is one copy into the batch's arena: no allocation per
-// event once the buffers have grown.
+// built from it (AuditEvent: one text buffer plus spans, reused per thread) and the queue's batch
+// of events (EventBatch: one arena), so an event costs no allocation once buffers have grown.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -1,7 +1,6 @@
-// The audit trail: every KMS call becomes a CloudTrail event, built on the request's thread and
-// handed to a bounded in-memory queue; one writer thread drains it in batches into SQLite
-// (audit_events, one transaction per batch) and appends JSON lines to --audit-log, so requests
-// never wait on disk. Queries (LookupEvents, GetKeyLastUsage) first wait for what is queued.
+// The audit trail: every KMS call becomes a CloudTrail event, queued by the request's thread; one
+// writer thread drains the bounded queue in batches into SQLite and the --audit-log file, so
+// requests never wait on disk. Queries (LookupEvents, GetKeyLastUsage) first wait for the queue.
 #pragma once
 
 #include <condition_variable>

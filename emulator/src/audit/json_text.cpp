@@ -103,9 +103,32 @@ bool NeedsWork(uint64_t w) {
          0;
 }
 
+// True when every byte of `text` can be copied as it is.
+bool IsPlain(std::string_view text) {
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    if (NeedsWork(word)) return false;
+  }
+  for (; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
+  if (IsPlain(text)) {  // the common case: one copy, with its quotes
+    size_t at = out.size();
+    out.resize(at + text.size() + 2);
+    out[at] = '"';
+    if (!text.empty()) std::memcpy(&out[at + 1], text.data(), text.size());
+    out[at + 1 + text.size()] = '"';
+    return;
+  }
   out += '"';
   size_t run = 0;  // start of the pending run of bytes that need no escaping
   size_t i = 0;
