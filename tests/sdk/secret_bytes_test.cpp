@@ -1,5 +1,7 @@
 // Tests for SecretBytes (zeroizing buffer) and the DRBG helpers that fill it.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -139,4 +141,48 @@ TEST_CASE("RandomUuid is a lower-case version-4 UUID and unique") {
     seen.insert(id);
   }
   CHECK(seen.size() == 100);
+}
+
+TEST_CASE("RandomFill never hands out the same bytes twice, across pool refills and sizes") {
+  // Draws of every size from 1 to 200 bytes walk through several refills of the per-thread pool
+  // and past its largest pooled draw; no 16-byte window may repeat anywhere.
+  std::set<std::vector<uint8_t>> windows;
+  size_t count = 0;
+  for (size_t n = 16; n <= 200; ++n) {
+    std::vector<uint8_t> out(n);
+    REQUIRE(kms::internal::RandomFill(out).has_value());
+    for (size_t i = 0; i + 16 <= n; i += 16) {
+      windows.insert(std::vector<uint8_t>(out.begin() + i, out.begin() + i + 16));
+      ++count;
+    }
+  }
+  CHECK(windows.size() == count);
+}
+
+TEST_CASE("A forked child draws different random bytes from its parent") {
+  // Warm the pool so the child inherits unused pooled bytes, then both draw.
+  std::vector<uint8_t> warm(8);
+  REQUIRE(kms::internal::RandomFill(warm).has_value());
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    uint8_t child[16];
+    bool ok = static_cast<bool>(kms::internal::RandomFill(child));
+    ssize_t written = ok ? write(fds[1], child, sizeof(child)) : -1;
+    _exit(written == static_cast<ssize_t>(sizeof(child)) ? 0 : 1);
+  }
+  close(fds[1]);
+  uint8_t parent[16];
+  REQUIRE(kms::internal::RandomFill(parent).has_value());
+  uint8_t child[16] = {};
+  ssize_t got = read(fds[0], child, sizeof(child));
+  close(fds[0]);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  REQUIRE(got == 16);
+  CHECK_FALSE(std::equal(std::begin(parent), std::end(parent), std::begin(child)));
 }
