@@ -147,6 +147,7 @@ class LookupEventsWithBoto3(TrailTestCase):
         self.assertEqual(record["eventType"], "AwsApiCall")
         self.assertEqual(record["eventCategory"], "Management")
         self.assertTrue(record["managementEvent"])
+        self.assertNotIn("tlsDetails", record)  # plain HTTP; tls_test.py checks the TLS case
         self.assertEqual(record["requestID"], self.enc["ResponseMetadata"]["RequestId"])
         self.assertRegex(record["eventTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 

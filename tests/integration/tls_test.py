@@ -113,6 +113,23 @@ class Https(DevCert):
         blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"tls")["CiphertextBlob"]
         self.assertEqual(kms.decrypt(CiphertextBlob=blob)["Plaintext"], b"tls")
 
+    def test_the_audit_trail_records_the_tls_details_of_each_call(self):
+        kms = kms_client(self.emulator.url, self.ca)
+        kms.list_keys(Limit=3)
+        session = boto3.session.Session(aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+                                        aws_secret_access_key="test", region_name="us-east-1")
+        trail = session.client("cloudtrail", endpoint_url=self.emulator.url, verify=self.ca)
+        events = trail.lookup_events(LookupAttributes=[
+            {"AttributeKey": "EventName", "AttributeValue": "ListKeys"}])["Events"]
+        self.assertTrue(events)
+        record = json.loads(events[0]["CloudTrailEvent"])
+        tls = record["tlsDetails"]
+        self.assertEqual(list(tls), ["tlsVersion", "cipherSuite", "clientProvidedHostHeader"])
+        self.assertIn(tls["tlsVersion"], ("TLSv1.2", "TLSv1.3"))
+        self.assertRegex(tls["cipherSuite"], r"^(TLS_AES_|ECDHE-|TLS_CHACHA20)")
+        self.assertEqual(tls["clientProvidedHostHeader"], "127.0.0.1:%d" % self.emulator.port)
+        self.assertEqual(list(record)[-1], "tlsDetails")
+
     def test_boto3_by_host_name_localhost(self):
         url = "https://localhost:%d" % self.emulator.port
         self.assertIn("Keys", kms_client(url, self.ca).list_keys())

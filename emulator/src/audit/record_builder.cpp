@@ -177,6 +177,18 @@ void WriteCaller(RecordText& r, const AuditedCall& call, int64_t time_ms) {
   }
 }
 
+// CloudTrail's tlsDetails, for calls that came over TLS (every call does on AWS; plain HTTP calls
+// to the emulator have none). The host header is the client's, escaped.
+void WriteTlsDetails(RecordText& r, const HttpRequest& request) {
+  if (request.tls_version.empty()) return;
+  r << R"(,"tlsDetails":{"tlsVersion":)" << Escaped{request.tls_version} << R"(,"cipherSuite":)"
+    << Escaped{request.tls_cipher};
+  if (std::string_view host = request.Header("Host"); !host.empty()) {
+    r << R"(,"clientProvidedHostHeader":)" << Escaped{host};
+  }
+  r << "}";
+}
+
 struct Identity {
   std::string_view request_id;
   std::string_view event_id;
@@ -204,7 +216,9 @@ void WriteRecord(std::string& record, const AuditedCall& call, const Identity& i
     << (id.read_only ? R"(","readOnly":true)" : R"(","readOnly":false)");
   WriteResources(r, resources);
   r << R"(,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":")"
-    << call.ctx.account << R"(","eventCategory":"Management"})";
+    << call.ctx.account << R"(","eventCategory":"Management")";
+  WriteTlsDetails(r, call.request);
+  r << "}";
 }
 
 }  // namespace

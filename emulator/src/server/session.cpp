@@ -4,6 +4,8 @@
 // connections at once.
 #include "server/session.hpp"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -86,10 +88,23 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                               [self = this->shared_from_this()](beast::error_code ec) {
                                 if (ec) return self->Close();
                                 self->handshake_done_ = true;
+                                self->NoteTlsDetails();
                                 self->WaitForRequest();
                               });
     } else {
       WaitForRequest();
+    }
+  }
+
+  // The negotiated protocol and cipher, for the audit trail's tlsDetails. OpenSSL returns static
+  // strings.
+  void NoteTlsDetails() {
+    if constexpr (kTls) {
+      SSL* ssl = stream_.native_handle();
+      if (const char* version = SSL_get_version(ssl)) tls_version_ = version;
+      if (const char* cipher = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl))) {
+        tls_cipher_ = cipher;
+      }
     }
   }
 
@@ -174,6 +189,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     }
     in.body = std::move(request.body());
     in.remote_address = remote_address_;
+    in.tls_version = tls_version_;
+    in.tls_cipher = tls_cipher_;
     bool keep_alive = request.keep_alive();
     unsigned version = request.version();
     bool head = request.method() == http::verb::head;
@@ -276,6 +293,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   const SessionLimits limits_;
   std::shared_ptr<SessionRegistry> registry_;
   std::string remote_address_;
+  std::string_view tls_version_;
+  std::string_view tls_cipher_;
   State state_ = State::kIdle;
   bool stopping_ = false;
   bool handshake_done_ = false;  // TLS only

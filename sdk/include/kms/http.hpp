@@ -17,6 +17,10 @@ struct HttpRequest {
   HttpHeaders headers;
   std::string body;
   std::string remote_address;  // peer IP, for the audit trail
+  // Over TLS: the protocol version ("TLSv1.3") and cipher suite (OpenSSL's name, as CloudTrail's
+  // tlsDetails shows it). Views of static strings; empty over plain HTTP.
+  std::string_view tls_version;
+  std::string_view tls_cipher;
 
   // First header named `name` (ASCII case-insensitive), or empty view when absent.
   std::string_view Header(std::string_view name) const;
