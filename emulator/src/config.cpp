@@ -78,6 +78,12 @@ Status ApplyAuditMaxEvents(std::string_view v, Config& c) {
   return {};
 }
 
+Status ApplyAdmin(std::string_view v, Config& c) {
+  if (v != "auto" && v != "on" && v != "off") return Invalid(v, "must be auto, on or off");
+  c.admin = std::string(v);
+  return {};
+}
+
 Status ApplyPort(std::string_view v, Config& c) {
   auto port = ParseUnsigned(v, 65535);
   if (!port) return Invalid(v, "must be a number from 0 to 65535");
@@ -128,6 +134,7 @@ constexpr Flag kFlags[] = {
     {"audit-retention-days", "KMS_AUDIT_RETENTION_DAYS", ApplyAuditRetentionDays},
     {"audit-max-events", "KMS_AUDIT_MAX_EVENTS", ApplyAuditMaxEvents},
     {"threads", "KMS_THREADS", ApplyThreads},
+    {"admin", "KMS_ADMIN", ApplyAdmin},
 };
 constexpr size_t kFlagCount = std::size(kFlags);
 
@@ -220,6 +227,12 @@ Result<Config> ParseConfig(const std::vector<std::string>& args,
   return config;
 }
 
+bool AdminEnabled(const Config& config) {
+  if (config.admin != "auto") return config.admin == "on";
+  std::string_view host = config.host;
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
 Status CheckFlagCombinations(const Config& config) {
   if (config.auth == "sigv4" && config.credentials.empty()) {
     return Usage("--auth sigv4 needs --credentials FILE (the callers allowed to sign requests)");
@@ -254,7 +267,8 @@ Flags (each also read from the environment variable shown; the flag wins):
                        aws_account_id (default --account-id) and aws_session_token; with
                        --auth none a known access key still selects its account
                        (KMS_CREDENTIALS)
-  --seed FILE          keys and aliases to create at start-up (KMS_SEED)
+  --seed FILE          keys and aliases to create at start-up: .json (our format) or
+                       .yaml/.yml (local-kms's format); see README "Seeding" (KMS_SEED)
   --tls-cert FILE      serve HTTPS with this certificate chain (KMS_TLS_CERT)
   --tls-key FILE       and this private key (KMS_TLS_KEY)
   --audit-log FILE     also append CloudTrail-format events as JSON lines, file created 0600
@@ -267,6 +281,8 @@ Flags (each also read from the environment variable shown; the flag wins):
   --audit-max-events N keep only the newest N events, 0 for no limit
                        (KMS_AUDIT_MAX_EVENTS, default 100000)
   --threads N          I/O threads, 0 = one per core (KMS_THREADS, default 0)
+  --admin auto|on|off  the /_emulator admin endpoint (clock, seed export, reset); auto: on
+                       when --host is a loopback address (KMS_ADMIN, default auto)
   --help               print this text
 
 Flags are written `--name value` or `--name=value`. On start the emulator prints one line,

@@ -27,6 +27,7 @@ struct Config {
   int64_t audit_retention_days = 90;   // events older than this are deleted; 0: kept
   int64_t audit_max_events = 100'000;  // only the newest this many are kept; 0: no limit
   unsigned threads = 0;                // 0: one per core
+  std::string admin = "auto";          // --admin auto|on|off: the /_emulator admin endpoint
   bool help = false;
 };
 
@@ -40,6 +41,10 @@ Result<Config> ParseConfig(const std::vector<std::string>& args,
 // --tls-key come as a pair; --audit-log needs --audit on. kValidation error saying what is
 // missing. Pure, thread-safe.
 Status CheckFlagCombinations(const Config& config);
+
+// Whether the /_emulator admin endpoint is served: --admin on or off, or with auto only when
+// --host is a loopback address (127.0.0.0/8, ::1, localhost). Pure.
+bool AdminEnabled(const Config& config);
 
 // The --help text.
 std::string Usage();

@@ -1,7 +1,7 @@
 // kms-emulator: parses flags, loads the callers and the TLS certificate, opens the key store,
 // serves HTTP or HTTPS until SIGINT/SIGTERM, then finishes in-flight requests, closes the
 // database and exits 0. Bad flags exit 2; files that cannot be used (credentials, certificate,
-// database, address) exit 1, each with one line on stderr.
+// database, address, seed) exit 1, each with one line on stderr.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -20,6 +20,8 @@
 #include "audit/audit_log.hpp"
 #include "config.hpp"
 #include "domain/clock.hpp"
+#include "seed/seed.hpp"
+#include "server/admin.hpp"
 #include "server/credentials_file.hpp"
 #include "server/listener.hpp"
 #include "server/router.hpp"
@@ -36,11 +38,28 @@ constexpr int kExitFailure = 1;
 constexpr std::chrono::milliseconds kShutdownGrace{1000};
 constexpr std::chrono::seconds kExpiryInterval{1};
 
-// Flags the contract names but this version does not implement yet: refusing them beats
-// silently running without seeding.
-const char* Unimplemented(const Config& config) {
-  if (!config.seed.empty()) return "--seed is not implemented yet";
-  return nullptr;
+// The --seed file, parsed and validated before the database is touched; null without --seed.
+kms::Result<std::shared_ptr<const kms::emulator::seed::Seed>> LoadSeed(const Config& config) {
+  if (config.seed.empty()) return std::shared_ptr<const kms::emulator::seed::Seed>();
+  auto seed = kms::emulator::seed::LoadSeedFile(config.seed, {config.account_id, config.region});
+  if (!seed) return seed.error();
+  return std::make_shared<const kms::emulator::seed::Seed>(std::move(*seed));
+}
+
+// Creates the seed's missing keys and aliases; existing ones stay as they are.
+kms::Status ApplySeed(const kms::emulator::seed::Seed* seed, kms::emulator::Services& services) {
+  if (seed == nullptr) return {};
+  auto outcome = kms::emulator::seed::ApplySeed(services.store, *seed, services.clock.NowMs());
+  if (!outcome) return outcome.error();
+  for (const std::string& warning : outcome->warnings) {
+    std::fprintf(stderr, "kms-emulator: %s\n", warning.c_str());
+  }
+  std::fprintf(stderr,
+               "kms-emulator: seed %s: %zu keys created, %zu already there, %zu aliases "
+               "created\n",
+               seed->name.c_str(), outcome->keys_created, outcome->keys_present,
+               outcome->aliases_created);
+  return {};
 }
 
 // The audit trail (--audit on): in the key store's database, and --audit-log when given.
@@ -73,8 +92,9 @@ kms::Result<std::shared_ptr<net::ssl::context>> LoadTls(const Config& config) {
   return kms::emulator::MakeTlsContext(config.tls_cert, config.tls_key);
 }
 
-// Every second: deletes keys whose deletion date has passed and rotates keys whose automatic
-// rotation is due, so both happen on the emulator clock.
+// Every second: deletes keys whose deletion date has passed, rotates keys whose automatic
+// rotation is due and deletes imported key material whose ValidTo has passed, so all happen on
+// the emulator clock.
 void ScheduleExpiry(net::steady_timer& timer, kms::emulator::Services& services) {
   timer.expires_after(kExpiryInterval);
   timer.async_wait([&timer, &services](boost::system::error_code ec) {
@@ -88,6 +108,11 @@ void ScheduleExpiry(net::steady_timer& timer, kms::emulator::Services& services)
     if (!rotated) {
       std::fprintf(stderr, "kms-emulator: automatic key rotation failed: %s\n",
                    rotated.error().message.c_str());
+    }
+    auto expired = kms::emulator::ExpireImportedMaterial(services.store, services.clock.NowMs());
+    if (!expired) {
+      std::fprintf(stderr, "kms-emulator: expiring imported key material failed: %s\n",
+                   expired.error().message.c_str());
     }
     ScheduleExpiry(timer, services);
   });
@@ -154,6 +179,11 @@ int Serve(const Config& config) {
     std::fprintf(stderr, "kms-emulator: %s\n", tls.error().message.c_str());
     return kExitFailure;
   }
+  auto seed = LoadSeed(config);
+  if (!seed) {
+    std::fprintf(stderr, "kms-emulator: %s\n", seed.error().message.c_str());
+    return kExitFailure;
+  }
   auto store = kms::emulator::KeyStore::Open(config.db);
   if (!store) {
     std::fprintf(stderr, "kms-emulator: cannot open database %s: %s\n", config.db.c_str(),
@@ -167,7 +197,15 @@ int Serve(const Config& config) {
     return kExitFailure;
   }
   kms::emulator::Services services{**store, clock, audit->get()};
-  kms::emulator::Router router(services, {config.region, config.account_id, *auth});
+  if (auto seeded = ApplySeed(seed->get(), services); !seeded) {
+    std::fprintf(stderr, "kms-emulator: %s\n", seeded.error().message.c_str());
+    return kExitFailure;
+  }
+  kms::emulator::RouterOptions router_options{config.region, config.account_id, *auth};
+  if (kms::emulator::AdminEnabled(config)) {
+    router_options.admin = std::make_shared<kms::emulator::AdminEndpoint>(services, *seed);
+  }
+  kms::emulator::Router router(services, std::move(router_options));
   unsigned threads = config.threads != 0 ? config.threads : std::thread::hardware_concurrency();
   if (threads == 0) threads = 1;
 
@@ -220,10 +258,6 @@ int main(int argc, char** argv) {
     if (auto combination = kms::emulator::CheckFlagCombinations(*config); !combination) {
       std::fprintf(stderr, "kms-emulator: %s\nRun 'kms-emulator --help' for usage.\n",
                    combination.error().message.c_str());
-      return kExitUsage;
-    }
-    if (const char* missing = Unimplemented(*config)) {
-      std::fprintf(stderr, "kms-emulator: %s\n", missing);
       return kExitUsage;
     }
     return Serve(*config);

@@ -299,6 +299,28 @@ TEST_CASE("A failed call has errorCode and errorMessage, its parameters and its 
   CHECK(f.LastStored().event_name == "Encrypt");
 }
 
+TEST_CASE("An ImportKeyMaterial record shows validTo as a date and no token or key material") {
+  AuditFixture f;
+  std::string key = f.NewKeyId();
+  constexpr std::string_view kToken = "dG9rZW4tYnl0ZXMtdG9rZW4tYnl0ZXM=";
+  constexpr std::string_view kMaterial = "bWF0ZXJpYWwtYnl0ZXMtbWF0ZXJpYWw=";
+  HttpResponse response = f.Kms(
+      "ImportKeyMaterial", R"({"KeyId":")" + key + R"(","ImportToken":")" + std::string(kToken) +
+                               R"(","EncryptedKeyMaterial":")" + std::string(kMaterial) +
+                               R"(","ExpirationModel":"KEY_MATERIAL_EXPIRES",)"
+                               R"("ValidTo":1609531200})");
+  REQUIRE(response.status == 400);  // an AWS_KMS key
+  object r = f.Last();
+  CheckCommonFields(r, "ImportKeyMaterial", false);
+  const object& params = r.at("requestParameters").as_object();
+  CHECK(Keys(params) == std::vector<std::string>{"keyId", "expirationModel", "validTo"});
+  // AWS: the developer guide's ImportKeyMaterial record ("validTo": "Jan 1, 2021 8:00:00 PM").
+  CHECK(Text(params.at("validTo")) == audit::CloudTrailDate(1609531200000));
+  std::string text = boost::json::serialize(r);
+  CHECK(text.find(kToken) == std::string::npos);
+  CHECK(text.find(kMaterial) == std::string::npos);
+}
+
 TEST_CASE("A failed Decrypt without KeyId names the key from the ciphertext's header") {
   AuditFixture f;
   std::string key = f.NewKeyId();

@@ -864,11 +864,10 @@ TEST_CASE("GenerateRandom rejects a missing or out-of-range NumberOfBytes with A
              "constraint: Member must have value less than or equal to 1024");
 }
 
-TEST_CASE("GenerateRandom with a custom key store or a Recipient is not supported yet") {
+TEST_CASE("GenerateRandom with a custom key store finds none; a Recipient is not supported yet") {
   Fixture f;
   CheckError(f.Call(GenerateRandom, {{"NumberOfBytes", 8}, {"CustomKeyStoreId", "cks-1"}}),
-             ErrorCode::kUnsupportedOperation,
-             "Custom key stores are not supported by this emulator yet.");
+             ErrorCode::kCustomKeyStoreNotFound, "Custom key store 'cks-1' does not exist.");
   CheckError(f.Call(GenerateRandom, {{"NumberOfBytes", 8}, {"Recipient", object{}}}),
              ErrorCode::kUnsupportedOperation,
              "Recipient (attested Nitro Enclave or NitroTPM requests) is not supported by this "

@@ -220,17 +220,17 @@ TEST_CASE("CreateKey refuses valid key types the emulator cannot make yet") {
                   ErrorCode::kUnsupportedOperation,
                   "KeySpec ML_DSA_65 is not supported by this emulator: OpenSSL 3.0 has no "
                   "ML-DSA.");
-  CHECK_AWS_ERROR(f.Call(CreateKey, R"({"Origin":"EXTERNAL"})"), ErrorCode::kUnsupportedOperation,
-                  "Origin EXTERNAL is not supported by this emulator yet; only AWS_KMS keys can be "
-                  "created.");
-  CHECK_AWS_ERROR(f.Call(CreateKey, R"({"MultiRegion":true})"), ErrorCode::kUnsupportedOperation,
-                  "Multi-Region keys are not supported by this emulator yet.");
-  CHECK_AWS_ERROR(f.Call(CreateKey, R"({"CustomKeyStoreId":"cks-1234567890abcdef0"})"),
+  CHECK_AWS_ERROR(f.Call(CreateKey, R"({"Origin":"AWS_CLOUDHSM"})"),
                   ErrorCode::kUnsupportedOperation,
-                  "Custom key stores are not supported by this emulator yet.");
+                  "Origin AWS_CLOUDHSM is not supported by this emulator yet; only AWS_KMS and "
+                  "EXTERNAL keys can be created.");
+  CHECK_AWS_ERROR(f.Call(CreateKey, R"({"CustomKeyStoreId":"cks-1234567890abcdef0"})"),
+                  ErrorCode::kCustomKeyStoreNotFound,
+                  "Custom key store 'cks-1234567890abcdef0' does not exist.");
   CHECK_AWS_ERROR(f.Call(CreateKey, R"({"Origin":"EXTERNAL_KEY_STORE","XksKeyId":"k.1"})"),
                   ErrorCode::kUnsupportedOperation,
-                  "Custom key stores are not supported by this emulator yet.");
+                  "Custom key stores are not emulated: they front an AWS CloudHSM cluster or an "
+                  "external key store proxy, which this emulator cannot reach.");
   CHECK(f.store().ListKeys(kAccount, kRegion).empty());
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/asymmetric_crypto.hpp"
+#include "api/custom_key_store.hpp"
 #include "api/handlers.hpp"
 #include "api/input.hpp"
 #include "api/key_resolver.hpp"
@@ -457,10 +458,8 @@ KMS_HANDLER(GenerateRandom) {
   if (auto st = in.Finish(); !st) return st.error();
   // AWS: the model leaves NumberOfBytes optional; the service requires it with its own message.
   if (!number_of_bytes) return MakeError(ErrorCode::kValidation, "NumberOfBytes is required.");
-  if (custom_key_store_id) {
-    return MakeError(ErrorCode::kUnsupportedOperation,
-                     "Custom key stores are not supported by this emulator yet.");
-  }
+  // Custom key stores are not emulated: no id names one.
+  if (custom_key_store_id) return CustomKeyStoreNotFound(*custom_key_store_id);
   if (HasMember(input, "Recipient")) {
     return MakeError(ErrorCode::kUnsupportedOperation, std::string(kRecipientUnsupported));
   }

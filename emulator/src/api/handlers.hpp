@@ -66,5 +66,19 @@ KMS_HANDLER(RetireGrant);
 KMS_HANDLER(RevokeGrant);
 // key_usage_ops.cpp
 KMS_HANDLER(GetKeyLastUsage);
+// multi_region_ops.cpp
+KMS_HANDLER(ReplicateKey);
+KMS_HANDLER(UpdatePrimaryRegion);
+// custom_key_store_ops.cpp (not emulated: AWS's answers for stores that do not exist)
+KMS_HANDLER(ConnectCustomKeyStore);
+KMS_HANDLER(CreateCustomKeyStore);
+KMS_HANDLER(DeleteCustomKeyStore);
+KMS_HANDLER(DescribeCustomKeyStores);
+KMS_HANDLER(DisconnectCustomKeyStore);
+KMS_HANDLER(UpdateCustomKeyStore);
+// import_ops.cpp
+KMS_HANDLER(GetParametersForImport);
+KMS_HANDLER(ImportKeyMaterial);
+KMS_HANDLER(DeleteImportedKeyMaterial);
 
 }  // namespace kms::emulator

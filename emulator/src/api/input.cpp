@@ -2,6 +2,7 @@
 #include "api/input.hpp"
 
 #include <boost/json/value.hpp>
+#include <cmath>
 #include <kms/internal/encoding.hpp>
 
 namespace kms::emulator {
@@ -170,6 +171,18 @@ std::optional<bool> InputReader::Boolean(std::string_view member) {
     return std::nullopt;
   }
   return v->get_bool();
+}
+
+std::optional<int64_t> InputReader::TimestampMs(std::string_view member) {
+  const boost::json::value* v = Find(member);
+  if (v == nullptr) return std::nullopt;
+  // Beyond +-10^13 seconds no date is meaningful (and the milliseconds would overflow).
+  constexpr double kLimitSeconds = 1e13;
+  if (!v->is_number() || std::fabs(v->to_number<double>()) > kLimitSeconds) {
+    TypeError(FoundName(*v, true), "a Timestamp");
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(std::llround(v->to_number<double>() * 1000.0));
 }
 
 std::optional<internal::SecretBytes> InputReader::Blob(std::string_view member,

@@ -57,6 +57,8 @@ class InputReader {
                                        bool required = false);
   std::optional<int64_t> Integer(std::string_view member, const IntRule& rule = {});
   std::optional<bool> Boolean(std::string_view member);
+  // A timestamp (JSON 1.1: epoch seconds as a number, fraction allowed) in epoch milliseconds.
+  std::optional<int64_t> TimestampMs(std::string_view member);
   // A base64 blob, decoded into zeroizing memory. Sizes are of the decoded bytes.
   std::optional<internal::SecretBytes> Blob(std::string_view member, const BlobRule& rule = {});
   // A map<string,string> (EncryptionContext).

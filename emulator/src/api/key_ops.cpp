@@ -1,6 +1,7 @@
 // Key management: CreateKey, DescribeKey, ListKeys, UpdateKeyDescription, EnableKey, DisableKey,
 // ScheduleKeyDeletion, CancelKeyDeletion. AWS_KMS single-Region keys of every key spec OpenSSL 3.0
-// can make; other valid key types are refused with UnsupportedOperationException.
+// can make, and EXTERNAL keys (PendingImport, no material; import_ops.cpp); other valid key types
+// are refused with UnsupportedOperationException.
 #include <array>
 #include <boost/json/array.hpp>
 #include <functional>
@@ -11,13 +12,17 @@
 #include <utility>
 #include <vector>
 
+#include "api/custom_key_store.hpp"
 #include "api/handlers.hpp"
 #include "api/input.hpp"
 #include "api/key_metadata.hpp"
 #include "api/key_resolver.hpp"
 #include "api/management.hpp"
+#include "api/multi_region.hpp"
 #include "api/pagination.hpp"
 #include "domain/asymmetric_key.hpp"
+#include "domain/imported_material.hpp"
+#include "domain/multi_region.hpp"
 #include "domain/policy.hpp"
 
 namespace kms::emulator {
@@ -79,7 +84,8 @@ struct CreateKeyInput {
   std::optional<KeySpec> cmk_spec;
   std::optional<KeyUsage> usage;
   Origin origin = Origin::kAwsKms;
-  bool custom_key_store = false;
+  std::optional<std::string> custom_key_store_id;
+  bool xks_key_id = false;
   bool multi_region = false;
   bool bypass_policy_lockout_check = false;
   TagList tags;
@@ -114,7 +120,8 @@ Result<CreateKeyInput> ReadCreateKey(const boost::json::object& body, std::strin
   if (cmk_spec) out.cmk_spec = ParseKeySpec(*cmk_spec);
   if (usage) out.usage = ParseKeyUsage(*usage);
   if (origin) out.origin = *ParseOrigin(*origin);
-  out.custom_key_store = store_id.has_value() || xks_key_id.has_value();
+  if (store_id) out.custom_key_store_id = std::string(*store_id);
+  out.xks_key_id = xks_key_id.has_value();
   out.multi_region = multi_region.value_or(false);
   if (tags) out.tags = std::move(*tags);
   return out;
@@ -177,16 +184,13 @@ Status CheckSupported(const CreateKeyInput& in, KeySpec spec) {
     return Unsupported("KeySpec " + std::string(ToString(spec)) +
                        " is not supported by this emulator: OpenSSL 3.0 has no ML-DSA.");
   }
-  if (in.custom_key_store) {
-    return Unsupported("Custom key stores are not supported by this emulator yet.");
-  }
-  if (in.origin != Origin::kAwsKms) {
+  // Custom key stores are not emulated: no id names one (custom_key_store.hpp).
+  if (in.custom_key_store_id) return CustomKeyStoreNotFound(*in.custom_key_store_id);
+  if (in.xks_key_id) return Unsupported(std::string(kCustomKeyStoresNotEmulated));
+  if (in.origin != Origin::kAwsKms && in.origin != Origin::kExternal) {
     return Unsupported("Origin " + std::string(ToString(in.origin)) +
-                       " is not supported by this emulator yet; only AWS_KMS keys can be "
-                       "created.");
-  }
-  if (in.multi_region) {
-    return Unsupported("Multi-Region keys are not supported by this emulator yet.");
+                       " is not supported by this emulator yet; only AWS_KMS and EXTERNAL keys "
+                       "can be created.");
   }
   return {};
 }
@@ -209,7 +213,15 @@ Result<Key> NewKey(const RequestContext& ctx, CreateKeyInput&& in, KeySpec spec,
   Key key;
   key.account = ctx.account;
   key.region = ctx.region;
-  key.id = internal::RandomUuid();
+  if (in.multi_region) {
+    auto id = NewMultiRegionKeyId();
+    if (!id) return id.error();
+    key.id = std::move(*id);
+    key.multi_region = true;
+    key.primary_region = ctx.region;
+  } else {
+    key.id = internal::RandomUuid();
+  }
   key.description = std::move(in.description);
   key.spec = spec;
   key.usage = usage;
@@ -219,6 +231,11 @@ Result<Key> NewKey(const RequestContext& ctx, CreateKeyInput&& in, KeySpec spec,
   key.creation_ms = ctx.now_ms;
   key.policy = in.policy ? std::move(*in.policy) : DefaultKeyPolicy(ctx.account);
   if (Status status = MergeTags(key.tags, in.tags); !status) return status.error();
+  if (key.origin == Origin::kExternal) {
+    // AWS: a key for imported material starts without any, PendingImport (test_import_key_*).
+    key.state = KeyState::kPendingImport;
+    return key;
+  }
   auto material = NewMaterial(spec, ctx.now_ms);
   if (!material) return material.error();
   key.current_material_id = material->id;
@@ -292,7 +309,7 @@ KMS_HANDLER(CreateKey) {
   auto key = NewKey(ctx, std::move(*in), spec, usage);
   if (!key) return key.error();
   if (Status status = services.store.CreateKey(*key); !status) return status.error();
-  return boost::json::object{{"KeyMetadata", KeyMetadataJson(*key)}};
+  return boost::json::object{{"KeyMetadata", DescribedKeyMetadata(services, *key, ctx.now_ms)}};
 }
 
 KMS_HANDLER(DescribeKey) {
@@ -301,7 +318,7 @@ KMS_HANDLER(DescribeKey) {
   // AWS: DescribeKey is cross-account: a key ARN or alias ARN may name another account.
   auto key = ResolveKey(services, ctx, *key_id);
   if (!key) return key.error();
-  return boost::json::object{{"KeyMetadata", KeyMetadataJson(**key)}};
+  return boost::json::object{{"KeyMetadata", DescribedKeyMetadata(services, **key, ctx.now_ms)}};
 }
 
 KMS_HANDLER(ListKeys) {
@@ -347,16 +364,25 @@ KMS_HANDLER(ScheduleKeyDeletion) {
   int64_t days = window.value_or(kDefaultPendingWindowDays);
   // AWS: the model admits 1..365 but the service enforces 7..30 with this message.
   if (days < 7 || days > 30) return Validation("PendingWindowInDays must be between 7 and 30");
-  auto key = ResolveAndMutate(services, ctx, *key_id, [&](Key& k) -> Status {
+  auto owned = ResolveOwnKey(services, ctx, *key_id, /*allow_alias=*/false);
+  if (!owned) return owned.error();
+  auto key = MutateKeyWithReplicaCount(services, ctx, **owned, [&](Key& k, size_t replicas) {
     if (Status status = RejectPendingDeletion(k); !status) return status;
+    k.pending_window_days = static_cast<int>(days);
+    if (replicas != 0) {
+      // AWS: a primary waits for its replicas; its waiting period starts when the last is gone.
+      k.state = KeyState::kPendingReplicaDeletion;
+      k.deletion_ms.reset();
+      return Status{};
+    }
     k.state = KeyState::kPendingDeletion;
     k.deletion_ms = ctx.now_ms + days * kDayMs;
-    k.pending_window_days = static_cast<int>(days);
-    return {};
+    return Status{};
   });
   if (!key) return key.error();
   boost::json::object out;
-  out["DeletionDate"] = EpochSeconds(*(*key)->deletion_ms);
+  // AWS: no DeletionDate while it depends on the replicas' deletion.
+  if ((*key)->deletion_ms) out["DeletionDate"] = EpochSeconds(*(*key)->deletion_ms);
   out["KeyId"] = (*key)->Arn();
   out["KeyState"] = ToString((*key)->state);
   out["PendingWindowInDays"] = days;
@@ -367,11 +393,11 @@ KMS_HANDLER(CancelKeyDeletion) {
   auto key_id = ReadKeyId(input);
   if (!key_id) return key_id.error();
   auto key = ResolveAndMutate(services, ctx, *key_id, [](Key& k) -> Status {
-    if (k.state != KeyState::kPendingDeletion) {
+    if (k.state != KeyState::kPendingDeletion && k.state != KeyState::kPendingReplicaDeletion) {
       return MakeError(ErrorCode::kInvalidState, k.Arn() + " is not pending deletion.");
     }
-    // AWS: a cancelled deletion leaves the key Disabled (PendingImport if it has no material).
-    k.state = k.CurrentMaterial() != nullptr ? KeyState::kDisabled : KeyState::kPendingImport;
+    // AWS: a cancelled deletion leaves the key Disabled (PendingImport if it lacks material).
+    k.state = AllMaterialImported(k) ? KeyState::kDisabled : KeyState::kPendingImport;
     k.deletion_ms.reset();
     k.pending_window_days.reset();
     return {};

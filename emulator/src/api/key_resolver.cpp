@@ -106,6 +106,13 @@ Status RequireEnabled(const Key& key) {
       return MakeError(ErrorCode::kInvalidState, key.Arn() + " is pending deletion.");
     case KeyState::kPendingImport:
       return MakeError(ErrorCode::kInvalidState, key.Arn() + " is pending import.");
+    // AWS key-state table [3], [14], [15] (multi-Region keys). n/v: the first one's wording.
+    case KeyState::kPendingReplicaDeletion:
+      return MakeError(ErrorCode::kInvalidState, key.Arn() + " is pending replica deletion.");
+    case KeyState::kCreating:
+      return MakeError(ErrorCode::kInvalidState, key.Arn() + " is creating.");
+    case KeyState::kUpdating:
+      return MakeError(ErrorCode::kInvalidState, key.Arn() + " is updating.");
     default:
       return MakeError(ErrorCode::kInvalidState,
                        key.Arn() + " is " + std::string(ToString(key.state)) + ".");

@@ -32,6 +32,10 @@ Status RejectPendingDeletion(const Key& key) {
   if (key.state == KeyState::kPendingDeletion) {
     return MakeError(ErrorCode::kInvalidState, key.Arn() + " is pending deletion.");
   }
+  if (key.state == KeyState::kPendingReplicaDeletion) {
+    // AWS key-state table [3]: "is pending deletion (or pending replica deletion)." n/v: wording.
+    return MakeError(ErrorCode::kInvalidState, key.Arn() + " is pending replica deletion.");
+  }
   return {};
 }
 

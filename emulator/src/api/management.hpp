@@ -41,9 +41,10 @@ Result<std::shared_ptr<const Key>> ResolveOwnKey(const Services& services,
                                                  const RequestContext& ctx, std::string_view key_id,
                                                  bool allow_alias);
 
-// KMSInvalidStateException "<ARN> is pending deletion." for a PendingDeletion key, else
-// success. The rule of CreateAlias, TagResource, UntagResource, UpdateKeyDescription,
-// ScheduleKeyDeletion and the UpdateAlias destination. Pure.
+// KMSInvalidStateException "<ARN> is pending deletion." for a PendingDeletion key ("... is
+// pending replica deletion." for a PendingReplicaDeletion one), else success. The rule of
+// CreateAlias, TagResource, UntagResource, UpdateKeyDescription, ScheduleKeyDeletion and the
+// UpdateAlias destination. Pure.
 Status RejectPendingDeletion(const Key& key);
 
 // The EnableKey/DisableKey rule: RejectPendingDeletion, plus KMSInvalidStateException

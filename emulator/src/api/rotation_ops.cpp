@@ -12,7 +12,9 @@
 #include "api/key_metadata.hpp"
 #include "api/key_resolver.hpp"
 #include "api/management.hpp"
+#include "api/multi_region.hpp"
 #include "api/pagination.hpp"
+#include "domain/imported_material.hpp"
 #include "domain/rotation.hpp"
 
 namespace kms::emulator {
@@ -35,6 +37,8 @@ Error OriginNotValid(const Key& key) {
 Status RequireRotationSettable(const Key& key) {
   if (key.state == KeyState::kPendingImport) return OriginNotValid(key);
   if (Status enabled = RequireEnabled(key); !enabled) return enabled;
+  // AWS: rotation of a multi-Region set is set on its primary. n/v: the message.
+  if (key.IsMultiRegionReplica()) return NotMultiRegionPrimary(key);
   // AWS: asymmetric and HMAC keys get an UnsupportedOperationException without a message.
   if (key.spec != KeySpec::kSymmetricDefault) return Unsupported();
   if (key.origin != Origin::kAwsKms) return OriginNotValid(key);
@@ -49,6 +53,8 @@ Status RequireOnDemandRotatable(const Key& key) {
     if (Status enabled = RequireEnabled(key); !enabled) return enabled;
   }
   if (key.spec != KeySpec::kSymmetricDefault) return Unsupported();
+  // AWS: a multi-Region set rotates on its primary. n/v: the message.
+  if (key.IsMultiRegionReplica()) return NotMultiRegionPrimary(key);
   if (key.state == KeyState::kPendingImport) {
     return MakeError(ErrorCode::kInvalidState, key.Arn() + " is pending import.");
   }
@@ -117,14 +123,26 @@ Result<std::shared_ptr<const Key>> MutateOwnKey(Services& services, const Reques
 
 boost::json::object RotationEntry(const Key& key, const KeyMaterial& material,
                                   const Rotation* rotation) {
-  // AWS: members in alphabetical order.
+  // AWS: members in alphabetical order; the import members only for EXTERNAL keys.
   boost::json::object entry;
+  bool imported = key.origin == Origin::kExternal;
+  if (imported && IsImported(material)) {
+    entry["ExpirationModel"] =
+        material.valid_to_ms ? kExpirationModelExpires : kExpirationModelDoesNotExpire;
+  }
+  if (imported) entry["ImportState"] = IsImported(material) ? "IMPORTED" : "PENDING_IMPORT";
   entry["KeyId"] = key.id;
+  if (imported && !material.description.empty()) {
+    entry["KeyMaterialDescription"] = material.description;
+  }
   entry["KeyMaterialId"] = material.id;
   entry["KeyMaterialState"] = ToString(MaterialState(key, material));
   if (rotation != nullptr) {
     entry["RotationDate"] = EpochSeconds(rotation->date_ms);
     entry["RotationType"] = ToString(rotation->type);
+  }
+  if (imported && IsImported(material) && material.valid_to_ms) {
+    entry["ValidTo"] = EpochSeconds(*material.valid_to_ms);
   }
   return entry;
 }

@@ -122,7 +122,7 @@ constexpr std::string_view kModelMembers[] = {
 
 // Operations whose response AWS puts in responseElements. Sorted.
 constexpr std::string_view kLoggedResponses[] = {"CancelKeyDeletion", "CreateGrant", "CreateKey",
-                                                 "ScheduleKeyDeletion"};
+                                                 "ReplicateKey", "ScheduleKeyDeletion"};
 
 constexpr std::string_view kSymmetricDefault = "SYMMETRIC_DEFAULT";
 
@@ -258,6 +258,13 @@ void WriteResponseObject(JsonWriter& out, const boost::json::object& object) {
   out.EndObject();
 }
 
+// AWS: ImportKeyMaterial's validTo appears as a date text like the response dates (the
+// developer guide's CloudTrail example: "validTo": "Jan 1, 2021 8:00:00 PM").
+void WriteRequestDate(JsonWriter& out, const boost::json::value& value) {
+  if (!value.is_number()) return out.Value(value);
+  out.String(CloudTrailDate(std::llround(value.to_number<double>() * 1000.0)));
+}
+
 }  // namespace
 
 bool IsOmittedMember(std::string_view member) { return Classify(member) == Kind::kOmitted; }
@@ -273,6 +280,10 @@ void WriteRequestParameters(JsonWriter& out, std::string_view operation,
     if (!IsLoggable(member)) continue;
     Kind kind = Classify(member.key());
     out.CamelKey(member.key());
+    if (member.key() == "ValidTo") {
+      WriteRequestDate(out, member.value());
+      continue;
+    }
     WriteConverted(out, member.value(), kind == Kind::kMap);
   }
   WriteAlgorithmDefaults(out, operation, *input);

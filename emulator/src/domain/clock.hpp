@@ -19,6 +19,8 @@ class Clock {
   }
   // Moves the clock forward (or back, with a negative value). Thread-safe.
   void Advance(int64_t ms) { offset_ms_.fetch_add(ms, std::memory_order_relaxed); }
+  // How far Advance() has moved the clock from wall time, in milliseconds. Thread-safe.
+  int64_t OffsetMs() const { return offset_ms_.load(std::memory_order_relaxed); }
 
  private:
   std::atomic<int64_t> offset_ms_{0};

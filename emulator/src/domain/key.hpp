@@ -19,6 +19,11 @@ struct KeyMaterial {
   std::string id;
   std::shared_ptr<const internal::SecretBytes> bytes;  // shared by key snapshots, never copied
   int64_t created_ms = 0;
+  // Imported material (EXTERNAL keys) only. `bytes` is null while the material is deleted or
+  // expired (ImportState PENDING_IMPORT) until the same material is imported again. valid_to_ms:
+  // when it expires (ExpirationModel KEY_MATERIAL_EXPIRES); unset means it does not expire.
+  std::optional<int64_t> valid_to_ms = std::nullopt;
+  std::string description = {};  // KeyMaterialDescription
 };
 
 struct Tag {
@@ -52,6 +57,9 @@ struct Key {
   std::string policy;
   std::vector<Tag> tags;  // in the order they were added; keys unique
   bool multi_region = false;
+  // Multi-Region keys: the Region of the set's primary key (this key's own region when it is the
+  // primary). Empty for single-Region keys.
+  std::string primary_region;
   std::vector<KeyMaterial> materials;  // every version ever used, oldest first
   std::string current_material_id;
   // Automatic rotation: both set while enabled (EnableKeyRotation), both unset otherwise.
@@ -65,6 +73,10 @@ struct Key {
   const KeyMaterial* FindMaterial(std::string_view material_id) const;
   // The material new ciphertexts are made with; nullptr when the key has none (PendingImport).
   const KeyMaterial* CurrentMaterial() const { return FindMaterial(current_material_id); }
+  // The primary key of a multi-Region set; false for replicas and single-Region keys.
+  bool IsMultiRegionPrimary() const { return multi_region && primary_region == region; }
+  // A replica key of a multi-Region set.
+  bool IsMultiRegionReplica() const { return multi_region && primary_region != region; }
 };
 
 struct Alias {

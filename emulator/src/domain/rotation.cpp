@@ -57,8 +57,9 @@ void DisableAutomaticRotation(Key& key) {
 }
 
 bool IsRotationDue(const Key& key, int64_t now_ms) {
+  // AWS: a multi-Region replica rotates with its primary (the store copies the material).
   return AutomaticRotationEnabled(key) && key.state == KeyState::kEnabled &&
-         *key.next_rotation_ms <= now_ms;
+         !key.IsMultiRegionReplica() && *key.next_rotation_ms <= now_ms;
 }
 
 Result<KeyMaterial> NewSymmetricMaterial(int64_t now_ms) {

@@ -46,7 +46,8 @@ void EnableAutomaticRotation(Key& key, int period_days, int64_t now_ms);
 void DisableAutomaticRotation(Key& key);
 
 // True when the key's automatic rotation is due at `now_ms`: enabled, key Enabled (AWS does not
-// rotate disabled or pending-deletion keys; a re-enabled overdue key rotates at once). Pure.
+// rotate disabled or pending-deletion keys; a re-enabled overdue key rotates at once), not a
+// multi-Region replica (those rotate with their primary). Pure.
 bool IsRotationDue(const Key& key, int64_t now_ms);
 
 // Fresh symmetric key material: 32 random bytes under a random 64-hex-char id, created at

@@ -15,6 +15,7 @@
 #include "api/cloudtrail_ops.hpp"
 #include "api/operations.hpp"
 #include "audit/audit_log.hpp"
+#include "server/admin.hpp"
 
 namespace kms::emulator {
 namespace {
@@ -163,12 +164,33 @@ Status ParseBody(std::string_view body, boost::json::value& out) {
   return {};
 }
 
+// The /_emulator admin endpoint (server/admin.hpp), not a KMS operation: plain JSON, never
+// audited. Off unless --admin allows it; with --auth sigv4 only for signed requests of a caller.
+HttpResponse ServeAdmin(const HttpRequest& request, std::string_view path,
+                        const RouterOptions& options, RequestContext& ctx) {
+  AdminResponse out;
+  Status caller;
+  if (options.auth.mode == AuthMode::kSigV4) caller = FillCaller(request, options, ctx);
+  if (!options.admin) {
+    out = AdminError(403, "The admin endpoint is off; start kms-emulator with --admin on");
+  } else if (!caller) {
+    out = AdminError(403,
+                     "The admin endpoint needs a request signed by a caller of --credentials "
+                     "(--auth sigv4): " +
+                         caller.error().message);
+  } else {
+    out = options.admin->Handle(request.method, path, request.body);
+  }
+  return MakeResponse(out.status, "application/json", std::move(out.body), ctx.request_id);
+}
+
 HttpResponse Route(const HttpRequest& request, Services& services, const RouterOptions& options,
                    RequestContext& ctx, Exchange& exchange) {
   std::string_view path = PathOf(request.target);
   if (path == "/health" && request.method == "GET") {
     return MakeResponse(200, "application/json", std::string(kHealthBody), ctx.request_id);
   }
+  if (AdminEndpoint::Claims(path)) return ServeAdmin(request, path, options, ctx);
   if (request.method != "POST" || path != "/") {
     return Unclaimed("No operation at " + request.method + " " + std::string(path) +
                          ": KMS requests are POST / with X-Amz-Target TrentService.<Operation>",

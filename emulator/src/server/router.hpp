@@ -4,6 +4,7 @@
 #pragma once
 
 #include <kms/http.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -12,10 +13,15 @@
 
 namespace kms::emulator {
 
+class AdminEndpoint;
+
 struct RouterOptions {
   std::string default_region = "us-east-1";  // when no SigV4 scope names one
   std::string default_account = "111122223333";
   AuthConfig auth = {};  // --auth and --credentials: who may call, and their accounts
+  // The /_emulator admin endpoint (server/admin.hpp); null when --admin keeps it off, and then
+  // /_emulator/* answers 403 {"message": ...}.
+  std::shared_ptr<AdminEndpoint> admin = nullptr;
 };
 
 class Router {

@@ -15,9 +15,16 @@ namespace {
 
 Error Internal(std::string message) { return MakeError(ErrorCode::kInternal, std::move(message)); }
 
+// key_materials.state and .expiration_model of imported material (ListKeyRotations' ImportState
+// and ExpirationModel names).
+constexpr std::string_view kImported = "IMPORTED";
+constexpr std::string_view kPendingImport = "PENDING_IMPORT";
+constexpr std::string_view kMaterialExpires = "KEY_MATERIAL_EXPIRES";
+constexpr std::string_view kMaterialDoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE";
+
 // ---- Writing ----
 
-// Parameters ?1..?17 of every statement that writes a keys row.
+// Parameters ?1..?18 of every statement that writes a keys row.
 void BindKeyRow(sqlite::Statement& stmt, const Key& key) {
   std::optional<int64_t> window;
   if (key.pending_window_days) window = *key.pending_window_days;
@@ -31,6 +38,11 @@ void BindKeyRow(sqlite::Statement& stmt, const Key& key) {
   std::optional<int64_t> period;
   if (key.rotation_period_days) period = *key.rotation_period_days;
   stmt.BindOptionalInt(16, period).BindOptionalInt(17, key.next_rotation_ms);
+  if (key.multi_region) {
+    stmt.BindText(18, key.primary_region);
+  } else {
+    stmt.BindOptionalInt(18, std::nullopt);
+  }
 }
 
 Status RunKeyStatement(sqlite::Database& db, std::string_view sql, const Key& key) {
@@ -45,8 +57,8 @@ Status InsertKeyRow(sqlite::Database& db, const Key& key) {
                          "INSERT INTO keys (account, region, key_id, description, key_spec, "
                          "key_usage, origin, key_manager, key_state, creation_ms, deletion_ms, "
                          "pending_window_days, policy, multi_region, current_material_id, "
-                         "rotation_period_days, next_rotation_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                         "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                         "rotation_period_days, next_rotation_ms, primary_region) VALUES (?1, ?2, "
+                         "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                          key);
 }
 
@@ -57,7 +69,8 @@ Status UpdateKeyRow(sqlite::Database& db, const Key& key) {
                          "origin = ?7, key_manager = ?8, key_state = ?9, creation_ms = ?10, "
                          "deletion_ms = ?11, pending_window_days = ?12, policy = ?13, "
                          "multi_region = ?14, current_material_id = ?15, "
-                         "rotation_period_days = ?16, next_rotation_ms = ?17 "
+                         "rotation_period_days = ?16, next_rotation_ms = ?17, "
+                         "primary_region = ?18 "
                          "WHERE account = ?1 AND region = ?2 AND key_id = ?3",
                          key);
 }
@@ -88,17 +101,34 @@ void BindRotation(sqlite::Statement& stmt, const Rotation* rotation) {
   stmt.BindText(8, ToString(rotation->type)).BindInt(9, rotation->date_ms);
 }
 
+// Binds ?10..?13 state, expiration_model, valid_to_ms, description: the import state of
+// imported material (EXTERNAL keys); NULL for material KMS made.
+void BindImport(sqlite::Statement& stmt, const Key& key, const KeyMaterial& material) {
+  if (key.origin != Origin::kExternal) {
+    stmt.BindNull(10).BindNull(11).BindNull(12).BindNull(13);
+    return;
+  }
+  stmt.BindText(10, material.bytes != nullptr ? kImported : kPendingImport);
+  stmt.BindText(11, material.valid_to_ms ? kMaterialExpires : kMaterialDoesNotExpire);
+  stmt.BindOptionalInt(12, material.valid_to_ms).BindText(13, material.description);
+}
+
 Status InsertMaterials(sqlite::Database& db, const Key& key) {
   Result<sqlite::Statement> stmt = db.Prepare(
       "INSERT INTO key_materials (account, region, key_id, material_id, position, material, "
-      "created_ms, rotation_type, rotated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "created_ms, rotation_type, rotated_ms, state, expiration_model, valid_to_ms, description) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   if (!stmt) return stmt.error();
   stmt->BindText(1, key.account).BindText(2, key.region).BindText(3, key.id);
   for (size_t i = 0; i < key.materials.size(); ++i) {
     const KeyMaterial& material = key.materials[i];
     stmt->BindText(4, material.id).BindInt(5, static_cast<int64_t>(i));
-    stmt->BindBlob(6, material.bytes->span()).BindInt(7, material.created_ms);
+    // Deleted imported material keeps its row (id, description) with an empty blob.
+    std::span<const uint8_t> bytes;
+    if (material.bytes != nullptr) bytes = material.bytes->span();
+    stmt->BindBlob(6, bytes).BindInt(7, material.created_ms);
     BindRotation(*stmt, RotationOf(key, material.id));
+    BindImport(*stmt, key, material);
     Status ran = stmt->Run();
     if (!ran) return ran;
   }
@@ -150,10 +180,11 @@ Status DeleteKeyRows(sqlite::Database& db, std::string_view account, std::string
   return {};
 }
 
-// A snapshot the database can hold: every material has bytes.
+// A snapshot the database can hold: every material has bytes, unless it is imported material
+// that was deleted or expired.
 Status CheckStorable(const Key& key) {
   for (const KeyMaterial& material : key.materials) {
-    if (material.bytes == nullptr) {
+    if (material.bytes == nullptr && key.origin != Origin::kExternal) {
       return Internal("key material " + material.id + " of " + key.Arn() + " has no bytes");
     }
   }
@@ -202,6 +233,8 @@ Result<Key> ReadKeyRow(const sqlite::Statement& row) {
   key.current_material_id = row.Text(14);
   if (!row.IsNull(15)) key.rotation_period_days = static_cast<int>(row.Int(15));
   key.next_rotation_ms = row.OptionalInt(16);
+  // A multi-Region key written before v4 knew no replicas: it is its set's primary.
+  if (key.multi_region) key.primary_region = row.IsNull(17) ? key.region : row.Text(17);
   return key;
 }
 
@@ -224,10 +257,25 @@ Status ReadRotation(const sqlite::Statement& row, Key& key) {
   return {};
 }
 
+// A key_materials row (columns 3..5 and 8..10); imported material that was deleted has no bytes.
+KeyMaterial ReadMaterial(const sqlite::Statement& row) {
+  KeyMaterial material;
+  material.id = std::string(row.Text(3));
+  if (row.IsNull(8) || row.Text(8) != kPendingImport) {
+    std::span<const uint8_t> blob = row.Blob(4);
+    material.bytes = std::make_shared<internal::SecretBytes>(blob.data(), blob.size());
+  }
+  material.created_ms = row.Int(5);
+  material.valid_to_ms = row.OptionalInt(9);
+  if (!row.IsNull(10)) material.description = std::string(row.Text(10));
+  return material;
+}
+
 Status LoadMaterials(sqlite::Database& db, const KeyIndex& index) {
   Result<sqlite::Statement> stmt = db.Prepare(
       "SELECT account, region, key_id, material_id, material, created_ms, rotation_type, "
-      "rotated_ms FROM key_materials ORDER BY account, region, key_id, position");
+      "rotated_ms, state, valid_to_ms, description FROM key_materials "
+      "ORDER BY account, region, key_id, position");
   if (!stmt) return stmt.error();
   while (true) {
     Result<bool> row = stmt->Step();
@@ -235,10 +283,7 @@ Status LoadMaterials(sqlite::Database& db, const KeyIndex& index) {
     if (!*row) return {};
     Key* key = FindLoaded(index, *stmt);
     if (key == nullptr) continue;  // impossible with foreign keys on
-    std::span<const uint8_t> blob = stmt->Blob(4);
-    key->materials.push_back(KeyMaterial{
-        std::string(stmt->Text(3)),
-        std::make_shared<internal::SecretBytes>(blob.data(), blob.size()), stmt->Int(5)});
+    key->materials.push_back(ReadMaterial(*stmt));
     if (Status read = ReadRotation(*stmt, *key); !read) return read;
   }
 }
@@ -264,7 +309,7 @@ Result<std::vector<std::shared_ptr<Key>>> LoadKeys(sqlite::Database& db) {
   Result<sqlite::Statement> stmt = db.Prepare(
       "SELECT account, region, key_id, description, key_spec, key_usage, origin, key_manager, "
       "key_state, creation_ms, deletion_ms, pending_window_days, policy, multi_region, "
-      "current_material_id, rotation_period_days, next_rotation_ms FROM keys");
+      "current_material_id, rotation_period_days, next_rotation_ms, primary_region FROM keys");
   if (!stmt) return stmt.error();
   std::vector<std::shared_ptr<Key>> keys;
   KeyIndex index;

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "domain/multi_region.hpp"
 #include "store/key_rows.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
@@ -160,6 +161,27 @@ struct KeyStore::Impl {
     auto it = scope->aliases.find(name);
     return it == scope->aliases.end() ? nullptr : &it->second;
   }
+  // The other keys of `key`'s multi-Region set (none for a single-Region key), by region.
+  // Caller holds write_mutex or cache_mutex.
+  std::vector<std::shared_ptr<const Key>> Related(const Key& key) const {
+    std::vector<std::shared_ptr<const Key>> related;
+    if (!key.multi_region) return related;
+    for (const auto& [name, scope] : scopes) {
+      if (name.account != key.account || name.region == key.region) continue;
+      auto it = scope.keys.find(key.id);
+      if (it != scope.keys.end() && it->second->multi_region) related.push_back(it->second);
+    }
+    std::sort(related.begin(), related.end(),
+              [](const auto& a, const auto& b) { return a->region < b->region; });
+    return related;
+  }
+  // Replaces cached snapshots (after their commit). Caller holds write_mutex.
+  void Publish(const std::vector<std::shared_ptr<const Key>>& keys) {
+    std::unique_lock lock(cache_mutex);
+    for (const auto& key : keys) {
+      ScopeFor(key->account, key->region).keys.insert_or_assign(key->id, key);
+    }
+  }
   // Drops a deleted key and its aliases from the cache. Caller holds both locks.
   void Forget(std::string_view account, std::string_view region, std::string_view key_id) {
     Scope& scope = ScopeFor(account, region);
@@ -294,16 +316,77 @@ Result<std::shared_ptr<const Key>> KeyStore::UpdateKey(std::string_view account,
   if (next.account != account || next.region != region || next.id != key_id) {
     return Internal("UpdateKey cannot change the account, region or id of a key");
   }
+  // AWS: the replicas of a primary follow its key material and rotation.
+  std::vector<std::shared_ptr<const Key>> snapshots;
+  if (next.IsMultiRegionPrimary()) {
+    for (const auto& replica : impl_->Related(next)) {
+      Key copy = *replica;
+      CopySharedProperties(next, copy);
+      snapshots.push_back(std::make_shared<const Key>(std::move(copy)));
+    }
+  }
+  std::shared_ptr<const Key> snapshot = std::make_shared<const Key>(std::move(next));
+  snapshots.push_back(snapshot);
   Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(impl_->db);
   if (!tx) return tx.error();
-  Status written = rows::UpdateKey(impl_->db, next);
-  if (written) written = tx->Commit();
-  if (!written) return written.error();
-
-  std::shared_ptr<const Key> snapshot = std::make_shared<Key>(std::move(next));
-  std::unique_lock lock(impl_->cache_mutex);
-  impl_->ScopeFor(account, region).keys.find(key_id)->second = snapshot;
+  for (const auto& key : snapshots) {
+    Status written = rows::UpdateKey(impl_->db, *key);
+    if (!written) return written.error();
+  }
+  if (Status committed = tx->Commit(); !committed) return committed.error();
+  impl_->Publish(snapshots);
   return snapshot;
+}
+
+std::vector<std::shared_ptr<const Key>> KeyStore::FindMultiRegionKeys(
+    std::string_view account, std::string_view key_id) const {
+  std::vector<std::shared_ptr<const Key>> keys;
+  {
+    std::shared_lock lock(impl_->cache_mutex);
+    for (const auto& [name, scope] : impl_->scopes) {
+      if (name.account != account) continue;
+      auto it = scope.keys.find(key_id);
+      if (it != scope.keys.end() && it->second->multi_region) keys.push_back(it->second);
+    }
+  }
+  std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+    return a->creation_ms != b->creation_ms ? a->creation_ms < b->creation_ms
+                                            : a->region < b->region;
+  });
+  return keys;
+}
+
+Result<std::vector<std::shared_ptr<const Key>>> KeyStore::UpdateKeyGroup(
+    std::string_view account, std::string_view region, std::string_view key_id,
+    const std::function<Status(std::vector<Key>&)>& mutate) {
+  std::lock_guard write(impl_->write_mutex);
+  const std::shared_ptr<const Key>* anchor = impl_->FindCached(account, region, key_id);
+  if (anchor == nullptr) return KeyNotFound(account, region, key_id);
+  std::vector<Key> group{**anchor};
+  for (const auto& other : impl_->Related(**anchor)) group.push_back(*other);
+  std::vector<std::string> regions;
+  for (const Key& key : group) regions.push_back(key.region);
+  Status mutated = mutate(group);
+  if (!mutated) return mutated.error();
+  Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(impl_->db);
+  if (!tx) return tx.error();
+  for (size_t i = 0; i < group.size(); ++i) {
+    const Key& key = group[i];
+    bool existing = i < regions.size();
+    if (key.account != account || key.id != key_id || (existing && key.region != regions[i])) {
+      return Internal("UpdateKeyGroup cannot change the account, region or id of a key");
+    }
+    if (!existing && impl_->FindCached(key.account, key.region, key.id) != nullptr) {
+      return MakeError(ErrorCode::kAlreadyExists, "Key '" + key.Arn() + "' already exists");
+    }
+    Status written = existing ? rows::UpdateKey(impl_->db, key) : rows::InsertKey(impl_->db, key);
+    if (!written) return written.error();
+  }
+  if (Status committed = tx->Commit(); !committed) return committed.error();
+  std::vector<std::shared_ptr<const Key>> snapshots;
+  for (Key& key : group) snapshots.push_back(std::make_shared<const Key>(std::move(key)));
+  impl_->Publish(snapshots);
+  return snapshots;
 }
 
 Status KeyStore::DeleteKey(std::string_view account, std::string_view region,
@@ -332,18 +415,59 @@ Result<size_t> KeyStore::DeleteExpiredKeys(int64_t now_ms) {
     }
   }
   if (expired.empty()) return size_t{0};
+  std::vector<std::shared_ptr<const Key>> primaries = PrimariesLeftWithoutReplicas(expired);
   Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(impl_->db);
   if (!tx) return tx.error();
   for (const auto& key : expired) {
     Status deleted = rows::DeleteKey(impl_->db, key->account, key->region, key->id);
     if (!deleted) return deleted.error();
   }
+  for (const auto& key : primaries) {
+    Status written = rows::UpdateKey(impl_->db, *key);
+    if (!written) return written.error();
+  }
   Status committed = tx->Commit();
   if (!committed) return committed.error();
 
+  impl_->Publish(primaries);
   std::unique_lock lock(impl_->cache_mutex);
   for (const auto& key : expired) impl_->Forget(key->account, key->region, key->id);
   return expired.size();
+}
+
+std::vector<std::shared_ptr<const Key>> KeyStore::PrimariesLeftWithoutReplicas(
+    const std::vector<std::shared_ptr<const Key>>& deleted) const {
+  auto is_deleted = [&deleted](const Key& key) {
+    return std::any_of(deleted.begin(), deleted.end(), [&key](const auto& d) {
+      return d->account == key.account && d->region == key.region && d->id == key.id;
+    });
+  };
+  std::vector<std::shared_ptr<const Key>> primaries;
+  for (const auto& replica : deleted) {
+    if (!replica->IsMultiRegionReplica()) continue;
+    const std::shared_ptr<const Key>* primary =
+        impl_->FindCached(replica->account, replica->primary_region, replica->id);
+    if (primary == nullptr || (*primary)->state != KeyState::kPendingReplicaDeletion ||
+        is_deleted(**primary)) {
+      continue;
+    }
+    std::vector<std::shared_ptr<const Key>> left = impl_->Related(**primary);
+    std::erase_if(left, [&](const auto& key) { return is_deleted(*key); });
+    if (!left.empty()) continue;
+    // AWS: the primary's waiting period begins when its last replica is deleted.
+    int64_t last_deleted = 0;
+    for (const auto& key : impl_->Related(**primary)) {
+      last_deleted = std::max(last_deleted, key->deletion_ms.value_or(0));
+    }
+    Key next = **primary;
+    next.state = KeyState::kPendingDeletion;
+    next.deletion_ms = last_deleted + int64_t{next.pending_window_days.value_or(30)} * 86'400'000;
+    std::erase_if(primaries, [&next](const auto& key) {
+      return key->region == next.region && key->id == next.id && key->account == next.account;
+    });
+    primaries.push_back(std::make_shared<const Key>(std::move(next)));
+  }
+  return primaries;
 }
 
 std::vector<std::shared_ptr<const Key>> KeyStore::FindKeys(

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "domain/grant.hpp"
+#include "domain/import_wrapping.hpp"
 #include "domain/key.hpp"
 
 namespace kms::emulator {
@@ -53,9 +54,28 @@ class KeyStore {
   // Atomically applies `mutate` to a copy of the key and persists the result. `mutate` may
   // return an error to abort (nothing is written). kNotFound if the key is gone. Returns the new
   // snapshot. Writers are serialized; `mutate` must not call back into the store.
+  // When the key is the primary of a multi-Region set, the shared properties (key material,
+  // rotations; CopySharedProperties) are copied to its replicas in the same transaction.
   Result<std::shared_ptr<const Key>> UpdateKey(std::string_view account, std::string_view region,
                                                std::string_view key_id,
                                                const std::function<Status(Key&)>& mutate);
+
+  // The keys of `account`'s multi-Region set `key_id` in every region (keys with that id whose
+  // multi_region is set), oldest first (creation date, then region). Thread-safe.
+  std::vector<std::shared_ptr<const Key>> FindMultiRegionKeys(std::string_view account,
+                                                              std::string_view key_id) const;
+
+  // Atomically applies `mutate` to copies of a key and of the other keys of its multi-Region set
+  // (the anchor (account, region, key_id) first, then the others by region; only the anchor for a
+  // single-Region key) and persists every one in one transaction. `mutate` may change the keys
+  // (not their account, region or id) and append new keys of the same account and id in other
+  // regions (inserted; kAlreadyExists "Key '<arn>' already exists" if the region has one). An
+  // error from `mutate` aborts the whole write. kNotFound if the anchor is gone. Returns the new
+  // snapshots in group order. Writers are serialized; `mutate` must not call into the store.
+  // UpdateKey's copying from a primary to its replicas does not apply: `mutate` decides.
+  Result<std::vector<std::shared_ptr<const Key>>> UpdateKeyGroup(
+      std::string_view account, std::string_view region, std::string_view key_id,
+      const std::function<Status(std::vector<Key>&)>& mutate);
 
   // Deletes a key, its materials, tags and every alias pointing at it. Thread-safe.
   Status DeleteKey(std::string_view account, std::string_view region, std::string_view key_id);
@@ -69,7 +89,9 @@ class KeyStore {
   // Removes an alias; kNotFound when absent. Thread-safe.
   Status DeleteAlias(std::string_view account, std::string_view region, std::string_view name);
 
-  // Deletes every key whose deletion date is at or before `now_ms`. Returns how many.
+  // Deletes every key whose deletion date is at or before `now_ms`. Returns how many. A
+  // multi-Region primary key in PendingReplicaDeletion whose last replica this deletes becomes
+  // PendingDeletion, its waiting period starting at that replica's deletion date (AWS).
   Result<size_t> DeleteExpiredKeys(int64_t now_ms);
 
   // Every key (all accounts and regions) for which `pred` is true, in no particular order.
@@ -107,12 +129,26 @@ class KeyStore {
   Result<bool> DeleteGrant(std::string_view account, std::string_view region,
                            std::string_view key_id, std::string_view grant_id);
 
+  // ---- Import parameters (GetParametersForImport): SQLite only, every call under the writer
+  // lock; they go with their key (cascade). Implemented in import_store.cpp. ----
+
+  // Stores `params` and drops every set whose validity ended before `now_ms`. "Key '<arn>' does
+  // not exist" (kNotFound) when the key is gone. Thread-safe.
+  Status PutImportParameters(const ImportParameters& params, int64_t now_ms);
+  // The set whose token id is `token_id` (expired ones too, until dropped), or nullopt.
+  // Thread-safe.
+  Result<std::optional<ImportParameters>> FindImportParameters(std::string_view token_id) const;
+
  private:
   struct Impl;
   explicit KeyStore(std::unique_ptr<Impl> impl);
   // Runs `fn` on the write connection under the writer lock: for the operations that touch
   // only SQLite, never the cache. `fn` must not call back into the store's writers.
   Status WithDatabase(const std::function<Status(sqlite::Database&)>& fn) const;
+  // The multi-Region primary keys in PendingReplicaDeletion that have no replica left once
+  // `deleted` are gone, as they become (PendingDeletion). Caller holds the writer lock.
+  std::vector<std::shared_ptr<const Key>> PrimariesLeftWithoutReplicas(
+      const std::vector<std::shared_ptr<const Key>>& deleted) const;
   std::unique_ptr<Impl> impl_;
 };
 

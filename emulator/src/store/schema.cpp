@@ -164,18 +164,43 @@ INSERT INTO audit_settings (name, value)
   VALUES ('tracking_start_ms', CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER));
 )sql";
 
-constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3}};
+// v4: multi-Region keys: the Region of the set's primary key (NULL for single-Region keys).
+constexpr const char* kV4 = R"sql(
+ALTER TABLE keys ADD COLUMN primary_region TEXT;
+)sql";
+
+// v5: imported key material: each material's KeyMaterialDescription (v1's state, expiration_model
+// and valid_to_ms columns hold its import state and expiry), and the wrapping keys and import
+// tokens of GetParametersForImport, valid for 24 hours.
+constexpr const char* kV5 = R"sql(
+ALTER TABLE key_materials ADD COLUMN description TEXT;
+
+CREATE TABLE import_parameters (
+  token_id TEXT NOT NULL PRIMARY KEY,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  wrapping_algorithm TEXT NOT NULL,
+  wrapping_key_spec TEXT NOT NULL,
+  private_key BLOB NOT NULL,
+  valid_to_ms INTEGER NOT NULL,
+  FOREIGN KEY (account, region, key_id) REFERENCES keys (account, region, key_id)
+    ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX import_parameters_by_key ON import_parameters (account, region, key_id);
+CREATE INDEX import_parameters_by_expiry ON import_parameters (valid_to_ms);
+)sql";
+
+constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3},
+                                    Migration{4, kV4}, Migration{5, kV5}};
 static_assert(kMigrations.back().version == kLatestVersion);
 
+// Runs `migration` inside the caller's transaction.
 Status Apply(sqlite::Database& db, const Migration& migration) {
-  Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db);
-  if (!tx) return tx.error();
   Status applied = db.Exec(migration.sql);
   if (!applied) return applied;
-  // PRAGMA user_version is transactional: the bump commits or rolls back with the migration.
-  Status bumped = db.Exec("PRAGMA user_version = " + std::to_string(migration.version));
-  if (!bumped) return bumped;
-  return tx->Commit();
+  // PRAGMA user_version is transactional: the bump commits or rolls back with the migrations.
+  return db.Exec("PRAGMA user_version = " + std::to_string(migration.version));
 }
 
 Error NotOurs() {
@@ -205,12 +230,17 @@ Result<int64_t> CheckVersion(sqlite::Database& db) {
 Status Migrate(sqlite::Database& db) {
   Result<int64_t> version = CheckVersion(db);
   if (!version) return version.error();
+  if (*version == kLatestVersion) return {};
+  // Every pending migration in one transaction: a new database costs one commit (one fsync)
+  // instead of one per version, and a failure leaves the database as it was.
+  Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db);
+  if (!tx) return tx.error();
   for (const Migration& migration : kMigrations) {
     if (migration.version <= *version) continue;
     Status applied = Apply(db, migration);
     if (!applied) return applied;
   }
-  return {};
+  return tx->Commit();
 }
 
 }  // namespace kms::emulator::schema

@@ -14,6 +14,7 @@ namespace kms {
   X(kAccessDenied, "AccessDeniedException", 400)                             \
   X(kAlreadyExists, "AlreadyExistsException", 400)                           \
   X(kConflict, "ConflictException", 400)                                     \
+  X(kCustomKeyStoreNotFound, "CustomKeyStoreNotFoundException", 400)         \
   X(kDependencyTimeout, "DependencyTimeoutException", 503)                   \
   X(kDisabled, "DisabledException", 400)                                     \
   X(kDryRunOperation, "DryRunOperationException", 400)                       \
