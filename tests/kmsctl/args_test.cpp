@@ -220,7 +220,7 @@ TEST_CASE("Enum options accept only the model's values") {
   REQUIRE(inv.has_value());
   CHECK(inv->args.Enum("--key-spec", ParseDataKeySpec) == DataKeySpec::kAes128);
   CHECK(ErrorOf({"generate-data-key", "--key-id", "k", "--key-spec", "AES_512"}) ==
-        "argument --key-spec: invalid choice: 'AES_512' (choose from AES_256, AES_128)");
+        "argument --key-spec: invalid choice: 'AES_512' (choose from AES_128, AES_256)");
 }
 
 TEST_CASE("The encryption context takes shorthand or JSON") {

@@ -86,5 +86,54 @@ TEST_CASE("A bad endpoint URL exits 255 before any request") {
   CHECK(r.err.starts_with("kmsctl: Invalid endpoint URL: ftp://x ("));
 }
 
+TEST_CASE("kmsctl --help lists the envelope commands, inspect and audit") {
+  RunResult r = RunKmsctl({"--help"});
+  for (std::string_view name :
+       {"\n  envelope encrypt ", "\n  envelope decrypt ", "\n  inspect ", "\n  audit "}) {
+    CAPTURE(name);
+    CHECK(r.out.find(name) != std::string::npos);
+  }
+  CHECK(r.out.find("\nEnvelope encryption:\n") != std::string::npos);
+  CHECK(r.out.find("\nTools:\n") != std::string::npos);
+}
+
+TEST_CASE("kmsctl inspect takes the file as a bare argument and explains it as text by default") {
+  std::string path = std::string(KMS_TEST_DATA_DIR) + "/../kmsctl/does-not-exist.bin";
+  RunResult r = RunKmsctl({"inspect", path});
+  CHECK(r.status == kExitOther);
+  CHECK(r.err == "kmsctl: Cannot open " + path + ": No such file or directory\n");
+  r = RunKmsctl({"inspect", path, "--in", path});
+  CHECK(r.status == kExitUsage);
+  CHECK(r.err.starts_with("kmsctl: error: argument --in: given more than once\n"));
+  r = RunKmsctl({"inspect", "a", "b"});
+  CHECK(r.status == kExitUsage);
+  CHECK(r.err.starts_with("kmsctl: error: Unknown options: b\n"));
+}
+
+TEST_CASE("kmsctl inspect of unrecognised input exits 255 and says what it starts with") {
+  std::string path = std::string(KMS_SOURCE_DIR) + "/tools/kmsctl/CMakeLists.txt";
+  RunResult r = RunKmsctl({"inspect", "--output", "json", path});
+  CHECK(r.status == kExitOther);
+  CHECK(r.out.empty());
+  CHECK(r.err == "kmsctl: Cannot inspect " + path +
+                     ": Unrecognised input: neither an AWS Encryption SDK message nor a "
+                     "kms-emulator ciphertext blob, raw or base64 (it starts 23 20 6b 6d 73 63 74 "
+                     "6c)\n");
+}
+
+TEST_CASE("kmsctl audit refuses options that do not go together before any request") {
+  RunResult r = RunKmsctl({"audit", "--follow", "--end-time", "1h"});
+  CHECK(r.status == kExitUsage);
+  CHECK(r.err ==
+        "kmsctl: error: argument --end-time: not allowed with --follow\n"
+        "Run 'kmsctl audit --help' for its options.\n");
+  r = RunKmsctl({"audit", "--max-items", "0"});
+  CHECK(r.status == kExitUsage);
+  CHECK(r.err.starts_with("kmsctl: error: argument --max-items: must be at least 1\n"));
+  r = RunKmsctl({"audit", "--start-time", "soon"});
+  CHECK(r.status == kExitUsage);
+  CHECK(r.err.starts_with("kmsctl: error: argument --start-time: invalid time 'soon' ("));
+}
+
 }  // namespace
 }  // namespace kms::cli

@@ -197,5 +197,31 @@ TEST_CASE("The global help lists every command, every global option and the exit
   }
 }
 
+TEST_CASE("The envelope and tool commands have helps naming every option and their calls") {
+  size_t tools = 0;
+  for (const CommandSpec* command : AllCommands()) {
+    CAPTURE(command->name);
+    CHECK(FindCommand(command->name) == command);
+    if (command->group == "Keys" || command->group == "Cryptography" ||
+        command->group == "Aliases" || command->group == "Tags") {
+      continue;
+    }
+    ++tools;
+    std::string help = CommandHelp(*command);
+    CHECK_FALSE(command->calls.empty());
+    CHECK(help.find(std::string(command->calls.substr(0, 30))) != std::string::npos);
+    CHECK(help.find("Calls the AWS KMS ") == std::string::npos);
+    for (const OptionSpec& option : command->options) {
+      CAPTURE(option.name);
+      CHECK(help.find("\n  " + std::string(option.name) + " ") != std::string::npos);
+    }
+    CHECK(help.find("kmsctl " + std::string(command->example)) != std::string::npos);
+  }
+  CHECK(tools == 4);
+  CHECK(AllCommands().size() == Commands().size() + 4);
+  CHECK(CommandHelp(*FindCommand("audit")).find("<time>  ") != std::string::npos);
+  CHECK(SuggestCommand("inspekt") == "inspect");
+}
+
 }  // namespace
 }  // namespace kms::cli

@@ -35,6 +35,7 @@ Status SetNoPaginate(GlobalOptions& g, std::string_view) {
   return {};
 }
 Status SetOutput(GlobalOptions& g, std::string_view v) {
+  g.output_given = true;
   if (v == "json") {
     g.output = OutputFormat::kJson;
   } else if (v == "text") {
@@ -147,7 +148,21 @@ class Parser {
     }
     if (IsOptionToken(token)) return Option(token);
     if (inv_.command == nullptr) return Command(token);
-    unknown_.emplace_back(token);
+    return Positional(token);
+  }
+
+  // A bare argument after the command: the value of its positional option, once.
+  Status Positional(std::string_view token) {
+    auto it = std::find_if(inv_.command->options.begin(), inv_.command->options.end(),
+                           [](const OptionSpec& o) { return o.positional; });
+    bool given =
+        it != inv_.command->options.end() &&
+        std::any_of(raw_.begin(), raw_.end(), [&](const RawOption& r) { return r.spec == &*it; });
+    if (it == inv_.command->options.end() || given) {
+      unknown_.emplace_back(token);
+      return {};
+    }
+    raw_.push_back({&*it, {std::string(token)}});
     return {};
   }
 
@@ -295,10 +310,10 @@ std::span<const GlobalOptionSpec> GlobalOptionSpecs() { return kGlobalOptions; }
 std::string_view SuggestCommand(std::string_view name) {
   std::string_view best;
   size_t best_distance = std::max<size_t>(3, name.size() / 3) + 1;
-  for (const CommandSpec& command : Commands()) {
-    size_t d = EditDistance(name, command.name);
-    if (command.name.starts_with(name) && name.size() >= 3) d = 1;
-    if (d < best_distance) best = command.name, best_distance = d;
+  for (const CommandSpec* command : AllCommands()) {
+    size_t d = EditDistance(name, command->name);
+    if (command->name.starts_with(name) && name.size() >= 3) d = 1;
+    if (d < best_distance) best = command->name, best_distance = d;
   }
   return best;
 }

@@ -45,9 +45,10 @@ int UsageError(const Error& error, std::span<const std::string_view> argv, std::
 
 // A service answer (any HTTP status) exits 254 with the aws CLI's sentence; failures before or
 // without an answer (configuration, connection) exit 255 with the SDK's message.
-int ReportError(std::string_view operation, const Error& error, std::ostream& err) {
+int ReportError(const Context& ctx, const Error& error, std::ostream& err) {
   if (error.http_status != 0) {
-    err << "An error occurred (" << TypeName(error.code) << ") when calling the " << operation
+    std::string_view type = ctx.error_type.empty() ? TypeName(error.code) : ctx.error_type;
+    err << "An error occurred (" << type << ") when calling the " << ctx.operation
         << " operation: " << error.message << "\n";
     return kExitService;
   }
@@ -101,10 +102,11 @@ int Execute(const Invocation& inv, std::span<const std::string_view> argv, Io io
   const CommandSpec& command = *inv.command;
   auto targets = Targets(command, inv.args);
   if (!targets) return UsageError(targets.error(), argv, io.err);
-  Context ctx(inv.globals, command.operation);
+  Context ctx(inv.globals, command.operation, io.out, io.err);
   Output output(std::move(*targets));
   Status status = command.handler(ctx, inv.args, output);
-  if (!status) return ReportError(ctx.operation, status.error(), io.err);
+  if (!status && ctx.usage_error) return UsageError(status.error(), argv, io.err);
+  if (!status) return ReportError(ctx, status.error(), io.err);
   for (const Output::FileWrite& file : output.Files()) {
     if (file.path == "-") {
       io.out.write(reinterpret_cast<const char*>(file.bytes.data()),
@@ -117,7 +119,9 @@ int Execute(const Invocation& inv, std::span<const std::string_view> argv, Io io
       return kExitOther;
     }
   }
-  if (!output.WritesStdout() && !output.Data().empty()) {
+  if (!output.Text().empty()) {
+    io.out << output.Text();
+  } else if (!output.WritesStdout() && !output.Data().empty()) {
     std::string text = inv.globals.output == OutputFormat::kText ? RenderText(output.Value())
                                                                  : RenderJson(output.Value());
     io.out << text;

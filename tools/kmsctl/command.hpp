@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <iostream>
 #include <kms/client.hpp>
 #include <kms/internal/secret_bytes.hpp>
 #include <kms/model.hpp>
@@ -29,6 +30,7 @@ enum class OptionType {
   kMap,         // string map: k=v,k2=v2 (aws CLI shorthand) or a JSON object
   kTags,        // TagKey=k,TagValue=v ... (shorthand) or a JSON array of {"TagKey","TagValue"}
   kOutfile,     // a path the binary member OptionSpec::field is written to, raw; "-": stdout
+  kTime,        // a time (time_arg.hpp: ISO 8601, epoch seconds, or "10m" ago), kept as text
 };
 
 struct OptionSpec {
@@ -38,6 +40,7 @@ struct OptionSpec {
   std::string_view help;
   std::span<const std::string_view> choices = {};  // kEnum: the accepted values
   std::string_view field = {};                     // kOutfile: the response member it receives
+  bool positional = false;  // also given as the first bare argument after the command
 };
 
 enum class OutputFormat { kJson, kText };
@@ -56,6 +59,7 @@ struct GlobalOptions {
   bool verify_ssl = true;
   bool paginate = true;
   OutputFormat output = OutputFormat::kJson;
+  bool output_given = false;  // --output was on the line (some commands default to text)
   BinaryFormat binary_format = BinaryFormat::kBase64;
 };
 
@@ -68,7 +72,8 @@ class Args {
  public:
   void Set(std::string_view name, OptionValue value);
   bool Has(std::string_view name) const;
-  std::optional<std::string> String(std::string_view name) const;  // kString, kEnum, kOutfile
+  std::optional<std::string> String(
+      std::string_view name) const;                   // kString, kEnum, kOutfile, kTime
   std::string Required(std::string_view name) const;  // String() or "" (the parser checks it)
   std::optional<int> Int(std::string_view name) const;
   std::optional<bool> Bool(std::string_view name) const;
@@ -126,6 +131,10 @@ class Output {
   // base64 (as the aws CLI prints blobs). Empty blobs are left out.
   void Blob(std::string_view name, std::span<const uint8_t> bytes);
 
+  // Text printed as is instead of rendering Data() (commands with a layout of their own).
+  void SetText(std::string text) { text_ = std::move(text); }
+  const std::string& Text() const { return text_; }
+
   const std::vector<FileWrite>& Files() const { return files_; }
   // True when a target is "-": the raw bytes go to stdout and nothing else is printed there.
   bool WritesStdout() const;
@@ -134,6 +143,7 @@ class Output {
   std::vector<OutfileTarget> targets_;
   std::vector<FileWrite> files_;
   boost::json::value data_ = boost::json::object();
+  std::string text_;
 };
 
 // What a handler may use besides its arguments: the client (created from the global options on
@@ -141,6 +151,8 @@ class Output {
 class Context {
  public:
   Context(const GlobalOptions& globals, std::string_view op) : operation(op), globals_(globals) {}
+  Context(const GlobalOptions& globals, std::string_view op, std::ostream& out, std::ostream& err)
+      : operation(op), out_(&out), err_(&err), globals_(globals) {}
 
   const GlobalOptions& globals() const { return globals_; }
   // The SDK client; errors are ResolveClientConfig's / MakeHttpTransport's (http_status 0).
@@ -149,8 +161,21 @@ class Context {
   // "CreateKey": the operation whose failure is reported. A command making several calls sets
   // it before each call.
   std::string_view operation;
+  // The error's type when it is not in the KMS error table (CloudTrail's
+  // InvalidTimeRangeException, ...): reported instead of TypeName(error.code).
+  std::string error_type;
+  // Set by a handler whose error is about the command line (options that do not go together):
+  // reported as a usage error (exit 2).
+  bool usage_error = false;
+
+  // Standard output and error of the run, for commands that print while they work (audit
+  // --follow, progress). Default: std::cout and std::cerr.
+  std::ostream& out() const { return *out_; }
+  std::ostream& err() const { return *err_; }
 
  private:
+  std::ostream* out_ = &std::cout;
+  std::ostream* err_ = &std::cerr;
   const GlobalOptions& globals_;
   std::optional<KmsClient> client_;
 };
@@ -167,12 +192,19 @@ struct CommandSpec {
   std::span<const OptionSpec> options;
   std::string_view example;  // one or more command lines, without the "kmsctl " prefix
   Handler handler;
+  // The --help line on the calls made; empty: "Calls the AWS KMS <operation> operation."
+  std::string_view calls = {};
 };
 
 // The command table, in --help order. Thread-safe (constant).
 std::span<const CommandSpec> Commands();
 
-// The command named `name` ("encrypt", "envelope encrypt"), or nullptr. Thread-safe.
+// Every command in --help order: the KMS operations (Commands()), then the envelope commands,
+// then the tools (inspect, audit). Thread-safe (built once).
+std::span<const CommandSpec* const> AllCommands();
+
+// The command named `name` ("encrypt", "envelope encrypt", "inspect"), or nullptr.
+// Thread-safe.
 const CommandSpec* FindCommand(std::string_view name);
 
 // The option of `command` named `name` ("--key-id"), or nullptr. Thread-safe.

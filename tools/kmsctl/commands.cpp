@@ -1,53 +1,24 @@
 // The command table: every kmsctl command with its options, help text and handler. Commands and
 // options carry the aws CLI's names (`aws kms <command>`). Add a command by adding a row.
 #include <algorithm>
+#include <vector>
 
 #include "envelope_commands.hpp"
 #include "handlers.hpp"
+#include "tool_commands.hpp"
 
 namespace kms::cli {
 namespace {
 
 using T = OptionType;
 
-// Enum values as botocore's model lists them (KeySpec, CustomerMasterKeySpec, ...).
-constexpr std::string_view kKeySpecs[] = {"SYMMETRIC_DEFAULT",
-                                          "RSA_2048",
-                                          "RSA_3072",
-                                          "RSA_4096",
-                                          "ECC_NIST_P256",
-                                          "ECC_NIST_P384",
-                                          "ECC_NIST_P521",
-                                          "ECC_SECG_P256K1",
-                                          "ECC_NIST_EDWARDS25519",
-                                          "HMAC_224",
-                                          "HMAC_256",
-                                          "HMAC_384",
-                                          "HMAC_512",
-                                          "SM2",
-                                          "ML_DSA_44",
-                                          "ML_DSA_65",
-                                          "ML_DSA_87"};
-constexpr std::string_view kCustomerMasterKeySpecs[] = {"SYMMETRIC_DEFAULT",
-                                                        "RSA_2048",
-                                                        "RSA_3072",
-                                                        "RSA_4096",
-                                                        "ECC_NIST_P256",
-                                                        "ECC_NIST_P384",
-                                                        "ECC_NIST_P521",
-                                                        "ECC_SECG_P256K1",
-                                                        "HMAC_224",
-                                                        "HMAC_256",
-                                                        "HMAC_384",
-                                                        "HMAC_512",
-                                                        "SM2"};
-constexpr std::string_view kKeyUsages[] = {"ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC",
-                                           "KEY_AGREEMENT"};
-constexpr std::string_view kOrigins[] = {"AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM",
-                                         "EXTERNAL_KEY_STORE"};
-constexpr std::string_view kEncryptionAlgorithms[] = {"SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1",
-                                                      "RSAES_OAEP_SHA_256", "SM2PKE"};
-constexpr std::string_view kDataKeySpecs[] = {"AES_256", "AES_128"};
+// Enum choices: the SDK's wire-name tables (kms/types.hpp), botocore's values.
+const std::span<const std::string_view> kKeySpecs = KeySpecNames();
+const std::span<const std::string_view> kCustomerMasterKeySpecs = CustomerMasterKeySpecNames();
+const std::span<const std::string_view> kKeyUsages = KeyUsageNames();
+const std::span<const std::string_view> kOrigins = OriginNames();
+const std::span<const std::string_view> kEncryptionAlgorithms = EncryptionAlgorithmNames();
+const std::span<const std::string_view> kDataKeySpecs = DataKeySpecNames();
 
 constexpr std::string_view kKeyIdHelp =
     "The KMS key: key id, key ARN, alias name (alias/...) or alias ARN.";
@@ -67,7 +38,7 @@ constexpr OptionSpec kContext{"--encryption-context", T::kMap, false,
                               "Encryption context (authenticated, not secret), e.g. "
                               "purpose=backup,team=db. Decrypt needs the same one."};
 
-constexpr OptionSpec kCreateKeyOptions[] = {
+const OptionSpec kCreateKeyOptions[] = {
     {"--policy", T::kString, false, "Key policy document (JSON; file://policy.json reads a file)."},
     {"--description", T::kString, false, "Description of the key (0-8192 characters)."},
     {"--key-usage", T::kEnum, false, "What the key is for.", kKeyUsages},
@@ -92,7 +63,7 @@ constexpr OptionSpec kScheduleKeyDeletionOptions[] = {
     {"--pending-window-in-days", T::kInt, false,
      "Days before the key is deleted, 7-30 (default 30)."}};
 
-constexpr OptionSpec kEncryptOptions[] = {
+const OptionSpec kEncryptOptions[] = {
     kKeyId,
     {"--plaintext", T::kBlob, true, "Data to encrypt, 1-4096 bytes."},
     kContext,
@@ -102,7 +73,7 @@ constexpr OptionSpec kEncryptOptions[] = {
     kDryRun,
     {"--outfile", T::kOutfile, false, "", {}, "CiphertextBlob"},
 };
-constexpr OptionSpec kDecryptOptions[] = {
+const OptionSpec kDecryptOptions[] = {
     {"--ciphertext-blob", T::kBlob, false,
      "The ciphertext, as Encrypt / GenerateDataKey returned it (raw bytes)."},
     kContext,
@@ -115,7 +86,7 @@ constexpr OptionSpec kDecryptOptions[] = {
     {"--dry-run-modifiers", T::kStringList, false, "E.g. IGNORE_CIPHERTEXT (with --dry-run)."},
     {"--outfile", T::kOutfile, false, "", {}, "Plaintext"},
 };
-constexpr OptionSpec kReEncryptOptions[] = {
+const OptionSpec kReEncryptOptions[] = {
     {"--ciphertext-blob", T::kBlob, false, "The ciphertext to re-encrypt (raw bytes)."},
     {"--source-encryption-context", T::kMap, false, "Encryption context it was encrypted with."},
     {"--source-key-id", T::kString, false, "The key expected to have encrypted it."},
@@ -130,7 +101,7 @@ constexpr OptionSpec kReEncryptOptions[] = {
     {"--dry-run-modifiers", T::kStringList, false, "E.g. IGNORE_CIPHERTEXT (with --dry-run)."},
     {"--outfile", T::kOutfile, false, "", {}, "CiphertextBlob"},
 };
-constexpr OptionSpec kGenerateDataKeyOptions[] = {
+const OptionSpec kGenerateDataKeyOptions[] = {
     kKeyId,
     kContext,
     {"--number-of-bytes", T::kInt, false, "Data key length, 1-1024 (or give --key-spec)."},
@@ -140,7 +111,7 @@ constexpr OptionSpec kGenerateDataKeyOptions[] = {
     {"--outfile", T::kOutfile, false, "", {}, "CiphertextBlob"},
     {"--plaintext-outfile", T::kOutfile, false, "", {}, "Plaintext"},
 };
-constexpr OptionSpec kGenerateDataKeyWithoutPlaintextOptions[] = {
+const OptionSpec kGenerateDataKeyWithoutPlaintextOptions[] = {
     kKeyId,
     kContext,
     {"--key-spec", T::kEnum, false, "Data key length (or give --number-of-bytes).", kDataKeySpecs},
@@ -177,8 +148,6 @@ constexpr std::string_view kCrypto = "Cryptography";
 constexpr std::string_view kAliases = "Aliases";
 constexpr std::string_view kTags = "Tags";
 
-// Later issues add `envelope encrypt`, `envelope decrypt` (two-word names are looked up first)
-// and `inspect` here; their handlers use Context::Client() only when they need KMS.
 constexpr CommandSpec kCommands[] = {
     {"create-key", "CreateKey", kKeys, "Create a KMS key (symmetric by default).",
      "Prints KeyMetadata.", kCreateKeyOptions,
@@ -273,14 +242,23 @@ constexpr CommandSpec kCommands[] = {
 
 std::span<const CommandSpec> Commands() { return kCommands; }
 
+std::span<const CommandSpec* const> AllCommands() {
+  // The envelope commands and the tools are not KMS operations: tables of their own.
+  static const std::vector<const CommandSpec*> all = [] {
+    std::vector<const CommandSpec*> out;
+    for (auto table : {Commands(), EnvelopeCommands(), ToolCommands()}) {
+      for (const CommandSpec& command : table) out.push_back(&command);
+    }
+    return out;
+  }();
+  return all;
+}
+
 const CommandSpec* FindCommand(std::string_view name) {
-  auto it = std::find_if(std::begin(kCommands), std::end(kCommands),
-                         [&](const CommandSpec& c) { return c.name == name; });
-  if (it != std::end(kCommands)) return &*it;
-  auto envelope = EnvelopeCommands();  // not KMS operations: a table of their own
-  auto e = std::find_if(envelope.begin(), envelope.end(),
-                        [&](const CommandSpec& c) { return c.name == name; });
-  return e == envelope.end() ? nullptr : &*e;
+  auto all = AllCommands();
+  auto it =
+      std::find_if(all.begin(), all.end(), [&](const CommandSpec* c) { return c->name == name; });
+  return it == all.end() ? nullptr : *it;
 }
 
 const OptionSpec* FindOption(const CommandSpec& command, std::string_view name) {

@@ -4,6 +4,7 @@
 #include "envelope_commands.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+#include "progress.hpp"
 #include "values.hpp"
 
 namespace kms::cli {
@@ -65,7 +67,9 @@ constexpr CommandSpec kEnvelopeCommands[] = {
      "decrypts with `kmsctl envelope decrypt` and with the official AWS Encryption SDKs.",
      kEncryptOptions,
      "envelope encrypt --key-id alias/app --context purpose=backup --in db.dump --out db.dump.enc",
-     EnvelopeEncryptCommand},
+     EnvelopeEncryptCommand,
+     "Calls AWS KMS GenerateDataKey with the first --key-id, and Encrypt with each further one. "
+     "On a terminal, progress (bytes, MiB/s, ETA) is shown on stderr."},
     {"envelope decrypt", "Decrypt", kEnvelope,
      "Decrypt an AWS Encryption SDK message (from envelope encrypt or an official SDK).",
      "Writes the plaintext to --out; prints nothing else. Streams in constant memory. For signed "
@@ -73,7 +77,9 @@ constexpr CommandSpec kEnvelopeCommands[] = {
      "checked at the end is provisional: a non-zero exit means discard it. An --out file is "
      "removed on any failure.",
      kDecryptOptions, "envelope decrypt --context purpose=backup --in db.dump.enc --out db.dump",
-     EnvelopeDecryptCommand},
+     EnvelopeDecryptCommand,
+     "Calls AWS KMS Decrypt (and DescribeKey for a --key-id that is not a key ARN). On a "
+     "terminal, progress (bytes, MiB/s, ETA) is shown on stderr."},
 };
 
 Error Invalid(std::string message) { return MakeError(ErrorCode::kValidation, std::move(message)); }
@@ -181,9 +187,18 @@ class Destination final {
   std::optional<env::OstreamSink> stream_;
 };
 
-// Opens --in (standard input for "-"), and --out, then runs `stream` between them.
+// The size of the input when it is a regular file (a path, or standard input redirected from one).
+std::optional<uint64_t> InputSize(const std::optional<std::string>& in_path) {
+  struct stat st {};
+  int rc = IsStdio(in_path) ? ::fstat(STDIN_FILENO, &st) : ::stat(in_path->c_str(), &st);
+  if (rc != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return static_cast<uint64_t>(st.st_size);
+}
+
+// Opens --in (standard input for "-"), and --out, then runs `stream` between them. When stderr
+// is a terminal, the bytes read are counted and shown as a progress line there.
 template <class Stream>
-Status Pipe(const Args& args, Stream stream) {
+Status Pipe(Context& ctx, const Args& args, Stream stream) {
   auto in_path = args.String("--in");
   auto out_path = args.String("--out");
   if (Status distinct = CheckDistinct(in_path, out_path); !distinct) return distinct;
@@ -192,10 +207,16 @@ Status Pipe(const Args& args, Stream stream) {
     file.open(*in_path, std::ios::binary);
     if (!file) return Invalid("Cannot open " + *in_path + ": " + std::strerror(errno));
   }
-  std::istream& in = IsStdio(in_path) ? std::cin : file;
+  std::istream& source = IsStdio(in_path) ? std::cin : file;
   auto output = Destination::Open(out_path);
   if (!output) return output.error();
-  return (*output)->Finish(stream(in, (*output)->sink()));
+  if (::isatty(STDERR_FILENO) == 0) return (*output)->Finish(stream(source, (*output)->sink()));
+  ProgressMeter meter(ctx.err(), InputSize(in_path));
+  CountingStreambuf counting(source.rdbuf(), meter);
+  std::istream in(&counting);
+  Status status = (*output)->Finish(stream(in, (*output)->sink()));
+  meter.Finish();
+  return status;
 }
 
 Result<env::EncryptOptions> EncryptOptionsArg(const Args& args) {
@@ -251,7 +272,7 @@ Status EnvelopeEncryptCommand(Context& ctx, const Args& args, Output& /*out*/) {
   if (!key_ids.empty()) key_ids.erase(key_ids.begin());
   auto keyring = env::MakeKmsMultiKeyring(*client, std::move(generator), std::move(key_ids));
   if (!keyring) return keyring.error();
-  return Pipe(args, [&](std::istream& in, env::Sink& sink) -> Status {
+  return Pipe(ctx, args, [&](std::istream& in, env::Sink& sink) -> Status {
     auto header = env::EncryptStream(**keyring, in, sink, *options);
     if (!header) return header.error();
     return {};
@@ -265,7 +286,7 @@ Status EnvelopeDecryptCommand(Context& ctx, const Args& args, Output& /*out*/) {
   options.encryption_context = std::move(*context);
   auto keyring = DecryptKeyring(ctx, args);
   if (!keyring) return keyring.error();
-  return Pipe(args, [&](std::istream& in, env::Sink& sink) -> Status {
+  return Pipe(ctx, args, [&](std::istream& in, env::Sink& sink) -> Status {
     auto header = env::DecryptStream(**keyring, in, sink, options);
     if (!header) return header.error();
     return {};

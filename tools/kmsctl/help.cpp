@@ -63,6 +63,8 @@ std::string_view Placeholder(OptionType type) {
       return "<TagKey=k,TagValue=v> [...]";
     case OptionType::kOutfile:
       return "<path>";
+    case OptionType::kTime:
+      return "<time>";
     default:
       return "<value>";
   }
@@ -82,6 +84,7 @@ std::string OptionHelp(const OptionSpec& option) {
            "there) instead of printing it in base64. A new file gets mode 0600.";
   }
   help += option.help;
+  if (option.positional) help += " May also be given without the option name, after the command.";
   if (option.type == OptionType::kEnum) {
     help += help.empty() || help.back() == ' ' ? "One of: " : " One of: ";
     for (size_t i = 0; i < option.choices.size(); ++i) {
@@ -116,11 +119,20 @@ std::string Formats(const CommandSpec& command) {
     out += Row("<value> [<value> ...]",
                "Values up to the next --option, or one JSON array: '[\"a\",\"b\"]'.");
   }
+  if (used.contains(OptionType::kTime)) {
+    out += Row("<time>",
+               "ISO 8601 (2024-05-01T12:00:00Z, 2024-05-01T14:00:00+02:00, 2024-05-01), epoch "
+               "seconds, or a time ago: 30s, 10m, 2h, 7d, 1w.");
+  }
   out += Row("file://PATH", "Any text value may be read from a file instead.");
   return out;
 }
 
 }  // namespace
+
+std::string WrapText(std::string_view text, size_t first_column, size_t indent) {
+  return Wrap(text, first_column, indent);
+}
 
 std::string GlobalHelp() {
   std::string out =
@@ -132,12 +144,12 @@ std::string GlobalHelp() {
           0, 0) +
       "\n";
   std::string_view group;
-  for (const CommandSpec& command : Commands()) {
-    if (command.group != group) {
-      group = command.group;
+  for (const CommandSpec* command : AllCommands()) {
+    if (command->group != group) {
+      group = command->group;
       out += "\n" + std::string(group) + ":\n";
     }
-    out += Row(command.name, command.summary);
+    out += Row(command->name, command->summary);
   }
   out += "\nGlobal options (allowed anywhere on the line):\n";
   for (const GlobalOptionSpec& g : GlobalOptionSpecs()) {
@@ -171,9 +183,11 @@ std::string CommandHelp(const CommandSpec& command) {
   for (const OptionSpec& o : command.options) {
     usage += o.required ? " " + Synopsis(o) : " [" + Synopsis(o) + "]";
   }
-  std::string out = Wrap(usage, 0, 8) + "\n\n" + Wrap(command.summary, 0, 0) +
-                    "\nCalls the AWS KMS " + std::string(command.operation) +
-                    " operation.\n\nOptions:\n";
+  std::string calls = command.calls.empty()
+                          ? "Calls the AWS KMS " + std::string(command.operation) + " operation."
+                          : std::string(command.calls);
+  std::string out = Wrap(usage, 0, 8) + "\n\n" + Wrap(command.summary, 0, 0) + "\n" +
+                    Wrap(calls, 0, 0) + "\n\nOptions:\n";
   for (const OptionSpec& o : command.options) out += Row(Synopsis(o), OptionHelp(o));
   out += "\nOutput: " + Wrap(command.details, 8, 0) + "\n";
   out += "\nValue formats:\n" + Formats(command);

@@ -15,6 +15,10 @@ inline constexpr int kExitOther = 255;    // configuration, connection, output f
 // `kmsctl --help`: commands by group, global options, environment, exit statuses. Pure.
 std::string GlobalHelp();
 
+// Word-wraps `text` at 100 columns for a line where it starts at `first_column`; continuation
+// lines are indented by `indent` spaces. Pure.
+std::string WrapText(std::string_view text, size_t first_column, size_t indent);
+
 // `kmsctl <command> --help`: usage line, options with their formats, output, example. Pure.
 std::string CommandHelp(const CommandSpec& command);
 

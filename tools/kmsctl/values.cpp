@@ -12,6 +12,8 @@
 #include <iterator>
 #include <kms/internal/encoding.hpp>
 
+#include "time_arg.hpp"
+
 namespace kms::cli {
 namespace {
 
@@ -294,6 +296,11 @@ Result<OptionValue> ParseOptionValue(const OptionSpec& option, std::span<const s
       return Wrap(ParseBlob(name, raw.front(), binary_format, stdin_reader));
     case OptionType::kString:
       return Wrap(ResolveText(name, raw.front()));
+    case OptionType::kTime: {
+      auto time = ParseTimeArg(raw.front(), std::chrono::system_clock::now());
+      if (!time) return ArgumentError(name, time.error().message);
+      return OptionValue(raw.front());
+    }
     default:
       break;
   }

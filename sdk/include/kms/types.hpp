@@ -51,6 +51,17 @@ std::string_view ToString(KeyManager v);
 std::string_view ToString(EncryptionAlgorithm v);
 std::string_view ToString(DataKeySpec v);
 
+// Every wire name of the enum, in declaration order (index i names static_cast<E>(i)), e.g.
+// for command-line choices. Pure, thread-safe (static data).
+std::span<const std::string_view> KeySpecNames();
+std::span<const std::string_view> KeyUsageNames();
+std::span<const std::string_view> OriginNames();
+std::span<const std::string_view> EncryptionAlgorithmNames();
+std::span<const std::string_view> DataKeySpecNames();
+// The KeySpec names the deprecated CustomerMasterKeySpec member accepts (botocore's
+// CustomerMasterKeySpec enum: KeySpecNames() without ECC_NIST_EDWARDS25519 and ML_DSA_*).
+std::span<const std::string_view> CustomerMasterKeySpecNames();
+
 // Parses a wire name; nullopt when it is not one of the enum's values (exact, case-sensitive).
 std::optional<KeyState> ParseKeyState(std::string_view s);
 std::optional<KeySpec> ParseKeySpec(std::string_view s);

@@ -42,6 +42,20 @@ constexpr std::string_view kKeyManager[] = {"AWS", "CUSTOMER"};
 constexpr std::string_view kEncryptionAlgorithm[] = {"SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1",
                                                      "RSAES_OAEP_SHA_256", "SM2PKE"};
 constexpr std::string_view kDataKeySpec[] = {"AES_128", "AES_256"};
+// botocore's CustomerMasterKeySpec enum, in KeySpec declaration order.
+constexpr std::string_view kCustomerMasterKeySpec[] = {"SYMMETRIC_DEFAULT",
+                                                       "RSA_2048",
+                                                       "RSA_3072",
+                                                       "RSA_4096",
+                                                       "ECC_NIST_P256",
+                                                       "ECC_NIST_P384",
+                                                       "ECC_NIST_P521",
+                                                       "ECC_SECG_P256K1",
+                                                       "HMAC_224",
+                                                       "HMAC_256",
+                                                       "HMAC_384",
+                                                       "HMAC_512",
+                                                       "SM2"};
 
 }  // namespace
 
@@ -54,6 +68,13 @@ std::string_view ToString(EncryptionAlgorithm v) {
   return kEncryptionAlgorithm[static_cast<int>(v)];
 }
 std::string_view ToString(DataKeySpec v) { return kDataKeySpec[static_cast<int>(v)]; }
+
+std::span<const std::string_view> KeySpecNames() { return kKeySpec; }
+std::span<const std::string_view> KeyUsageNames() { return kKeyUsage; }
+std::span<const std::string_view> OriginNames() { return kOrigin; }
+std::span<const std::string_view> EncryptionAlgorithmNames() { return kEncryptionAlgorithm; }
+std::span<const std::string_view> DataKeySpecNames() { return kDataKeySpec; }
+std::span<const std::string_view> CustomerMasterKeySpecNames() { return kCustomerMasterKeySpec; }
 
 std::optional<KeyState> ParseKeyState(std::string_view s) { return Parse<KeyState>(kKeyState, s); }
 std::optional<KeySpec> ParseKeySpec(std::string_view s) { return Parse<KeySpec>(kKeySpec, s); }

@@ -50,4 +50,70 @@ struct MessageLayout {
 // Thread-safe (pure).
 Result<MessageLayout> InspectMessage(std::span<const uint8_t> message);
 
+// Where a field lies in a serialized message: `length` bytes from `offset` (length 0: the
+// field is absent in this message, e.g. the v1-only header IV of a v2 message).
+struct ByteRange {
+  size_t offset = 0;
+  size_t length = 0;
+
+  size_t end() const { return offset + length; }
+};
+
+// The byte range of every field of a message, in the order of data-format/message-header.md,
+// message-body.md and message-footer.md. Length prefixes have ranges of their own.
+struct MessageFieldMap {
+  struct ContextPair {
+    std::string key, value;
+    ByteRange key_length, key_bytes, value_length, value_bytes;
+  };
+  struct DataKey {
+    ByteRange whole, provider_id_length, provider_id, provider_info_length, provider_info,
+        ciphertext_length, ciphertext;
+  };
+  enum class FrameKind { kRegular, kFinal, kNonFramed };
+  struct Frame {
+    FrameKind kind = FrameKind::kRegular;
+    uint32_t sequence_number = 0;  // 1-based; 1 for a non-framed body
+    uint64_t content_bytes = 0;    // encrypted content = plaintext bytes of the frame
+    ByteRange whole;
+    ByteRange final_marker;    // kFinal: the FF FF FF FF sequence-number end marker
+    ByteRange sequence;        // kRegular, kFinal
+    ByteRange iv;              // 12 bytes
+    ByteRange content_length;  // kFinal: uint32; kNonFramed: uint64
+    ByteRange content, tag;
+  };
+
+  ByteRange header;  // [0, header length): everything through the header authentication tag
+  ByteRange version, type, suite_id, message_id;  // type: v1 only
+  ByteRange context_length;                       // AAD length (uint16)
+  ByteRange context_count;                 // key-value pair count; absent when the context is empty
+  std::vector<ContextPair> context_pairs;  // in stored order
+  ByteRange data_key_count;
+  std::vector<DataKey> data_keys;  // in stored order, as MessageInfo::encrypted_data_keys
+  ByteRange content_type, reserved, iv_length;  // reserved, iv_length: v1 only
+  ByteRange frame_length;
+  ByteRange suite_data;  // v2: the key commitment
+  ByteRange header_iv;   // v1 only (v2 uses an all-zero IV that is not stored)
+  ByteRange header_tag;
+
+  ByteRange body;
+  // The first frames (up to the limit given to MapMessage) and always the final frame;
+  // `frames_not_listed` regular frames between them are left out (same layout, consecutive).
+  std::vector<Frame> frames;
+  uint64_t frames_not_listed = 0;
+
+  ByteRange footer;  // signed suites only, like the two below
+  ByteRange signature_length, signature;
+};
+
+struct MessageMap {
+  MessageLayout layout;    // as InspectMessage returns it
+  MessageFieldMap fields;  // where each field is
+};
+
+// InspectMessage (the same checks and errors), plus the byte range of every field, for tools
+// that explain a message byte by byte. Lists the first `max_listed_frames` regular frames and
+// the final one. Thread-safe (pure).
+Result<MessageMap> MapMessage(std::span<const uint8_t> message, size_t max_listed_frames = 2);
+
 }  // namespace kms::envelope
