@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "query.hpp"
 #include "values.hpp"
 
 namespace kms::cli {
@@ -46,6 +47,12 @@ Status SetOutput(GlobalOptions& g, std::string_view v) {
   }
   return {};
 }
+Status SetQuery(GlobalOptions& g, std::string_view v) {
+  auto steps = ParseQuery(v);
+  if (!steps) return Usage(steps.error().message);
+  g.query = std::string(v);
+  return {};
+}
 Status SetBinaryFormat(GlobalOptions& g, std::string_view v) {
   if (v == "base64") {
     g.binary_format = BinaryFormat::kBase64;
@@ -74,6 +81,11 @@ constexpr GlobalOptionSpec kGlobalOptions[] = {
      "json (default): the response as indented JSON, binary members in base64. text: "
      "tab-separated values, as the aws CLI prints them.",
      SetOutput},
+    {"--query", "PATH",
+     "Print only part of the response: member names joined by '.', [N] for a list element "
+     "([-1]: the last), [] for every element, e.g. KeyMetadata.KeyId or Aliases[].AliasName "
+     "(the JMESPath subset scripts use).",
+     SetQuery},
     {"--ca-bundle", "PATH",
      "PEM file of CA certificates trusted for https. Default: AWS_CA_BUNDLE, the profile's "
      "ca_bundle, else the system store.",

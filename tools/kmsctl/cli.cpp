@@ -11,6 +11,7 @@
 
 #include "args.hpp"
 #include "help.hpp"
+#include "query.hpp"
 #include "render.hpp"
 
 #ifndef KMSCTL_VERSION
@@ -122,8 +123,15 @@ int Execute(const Invocation& inv, std::span<const std::string_view> argv, Io io
   if (!output.Text().empty()) {
     io.out << output.Text();
   } else if (!output.WritesStdout() && !output.Data().empty()) {
-    std::string text = inv.globals.output == OutputFormat::kText ? RenderText(output.Value())
-                                                                 : RenderJson(output.Value());
+    boost::json::value queried;
+    const boost::json::value* value = &output.Value();
+    if (inv.globals.query) {
+      auto steps = ParseQuery(*inv.globals.query);  // checked when the option was read
+      if (steps) queried = ApplyQuery(*value, *steps);
+      value = &queried;
+    }
+    std::string text =
+        inv.globals.output == OutputFormat::kText ? RenderText(*value) : RenderJson(*value);
     io.out << text;
     OPENSSL_cleanse(text.data(), text.size());  // may hold a base64 plaintext
   }

@@ -61,6 +61,7 @@ struct GlobalOptions {
   OutputFormat output = OutputFormat::kJson;
   bool output_given = false;  // --output was on the line (some commands default to text)
   BinaryFormat binary_format = BinaryFormat::kBase64;
+  std::optional<std::string> query;  // --query, checked by ParseQuery when given
 };
 
 using OptionValue = std::variant<std::string, int, bool, std::vector<std::string>,
