@@ -1,10 +1,12 @@
 // SQLite statements of the audit trail. The SQL text is fixed; every value is bound.
 #include "audit/audit_db.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <unordered_map>
 
 #include "audit/json_text.hpp"
+#include "audit/record_codec.hpp"
 #include "store/schema.hpp"
 
 namespace kms::emulator::audit {
@@ -16,8 +18,6 @@ constexpr std::string_view kInsertHead =
     "INSERT INTO audit_events (event_time_ms, event_name, account, region, key_arn, request_id, "
     "record) VALUES ";
 constexpr int kColumns = 7;
-// Events per multi-row INSERT: one statement step for several rows costs less per row.
-constexpr size_t kRowsPerInsert = 10;
 
 // INSERT ... VALUES (?,?,?,?,?,?,?), ... for `rows` rows.
 std::string InsertSql(size_t rows) {
@@ -33,53 +33,12 @@ constexpr std::string_view kRecordUse =
     "request_id = excluded.request_id WHERE excluded.used_ms >= key_last_usage.used_ms";
 
 // Newest first (by id: the order events were written) within [?3, ?4], below the paging cursor
-// ?5. ?7 is the attribute value and ?9 its JSON-escaped text: a cheap substring test that spares
-// parsing the JSON of records that cannot match.
-constexpr std::string_view kLookupHead =
+// ?5, for one event name when ?6 is not NULL. The other attributes are matched on the parsed
+// record (Matches): records are stored in their compact form (record_codec.hpp).
+constexpr std::string_view kLookup =
     "SELECT id, event_time_ms, record FROM audit_events WHERE account = ?1 AND region = ?2 AND "
-    "event_time_ms >= ?3 AND event_time_ms <= ?4 AND id < ?5 AND ";
-constexpr std::string_view kLookupTail = " ORDER BY id DESC LIMIT ?8";
-
-// The WHERE condition of one lookup attribute.
-std::string_view Condition(LookupKey key) {
-  switch (key) {
-    case LookupKey::kEventId:
-      return "instr(record, ?9) > 0 AND json_extract(record, '$.eventID') = ?7";
-    case LookupKey::kEventName:
-      return "event_name = ?7";
-    case LookupKey::kReadOnly:
-      return "json_extract(record, '$.readOnly') = "
-             "(CASE ?7 WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE -1 END)";
-    case LookupKey::kUsername:
-      return "(CASE json_extract(record, '$.userIdentity.type') WHEN 'Root' THEN 'root' "
-             "ELSE json_extract(record, '$.userIdentity.userName') END) = ?7";
-    case LookupKey::kResourceType:
-      return "(?7 = 'AWS::KMS::Key' AND json_array_length(record, '$.resources') > 0)";
-    case LookupKey::kResourceName:
-      return "instr(record, ?9) > 0 AND EXISTS (SELECT 1 FROM json_each(record, '$.resources') "
-             "WHERE json_extract(value, '$.ARN') = ?7)";
-    case LookupKey::kEventSource:
-      return "?7 = 'kms.amazonaws.com'";
-    case LookupKey::kAccessKeyId:
-      return "instr(record, ?9) > 0 AND json_extract(record, '$.userIdentity.accessKeyId') = ?7";
-    case LookupKey::kNone:
-      break;
-  }
-  return "?7 IS NULL";
-}
-
-// True for the conditions that use ?9 (binding an unused parameter number is an error).
-bool UsesEscapedValue(LookupKey key) {
-  return key == LookupKey::kEventId || key == LookupKey::kResourceName ||
-         key == LookupKey::kAccessKeyId;
-}
-
-// `value` as it appears inside a JSON string of a record, without the quotes.
-std::string EscapedForSearch(std::string_view value) {
-  std::string quoted;
-  AppendJsonString(quoted, value);
-  return quoted.substr(1, quoted.size() - 2);
-}
+    "event_time_ms >= ?3 AND event_time_ms <= ?4 AND id < ?5 AND (?6 IS NULL OR event_name = ?6) "
+    "ORDER BY id DESC";
 
 std::string_view Member(const boost::json::object& o, std::string_view name) {
   auto it = o.find(name);
@@ -108,6 +67,31 @@ void FillFromRecord(StoredEvent& e) {
       if (item.is_object()) e.resources.emplace_back(Member(item.get_object(), "ARN"));
     }
   }
+}
+
+// True when the event has the query's lookup attribute (CloudTrail matches values exactly).
+bool Matches(const StoredEvent& e, const LookupQuery& q) {
+  switch (q.key) {
+    case LookupKey::kNone:
+      return true;
+    case LookupKey::kEventId:
+      return e.event_id == q.value;
+    case LookupKey::kEventName:
+      return e.event_name == q.value;
+    case LookupKey::kReadOnly:
+      return (q.value == "true" && e.read_only) || (q.value == "false" && !e.read_only);
+    case LookupKey::kUsername:
+      return e.username == q.value;
+    case LookupKey::kResourceType:
+      return q.value == "AWS::KMS::Key" && !e.resources.empty();
+    case LookupKey::kResourceName:
+      return std::find(e.resources.begin(), e.resources.end(), q.value) != e.resources.end();
+    case LookupKey::kEventSource:
+      return q.value == "kms.amazonaws.com";
+    case LookupKey::kAccessKeyId:
+      return e.access_key_id == q.value;
+  }
+  return false;
 }
 
 Status Configure(sqlite::Database& db, bool in_memory) {
@@ -157,7 +141,8 @@ Result<AuditDb> AuditDb::Open(const std::string& path) {
 }
 
 // Binds event `e` as row `row` (0-based) of an INSERT statement.
-void AuditDb::BindEvent(sqlite::Statement& s, int row, const EventView& e) {
+void AuditDb::BindEvent(sqlite::Statement& s, int row, const EventView& e,
+                        std::string_view stored) {
   std::string_view key_arn;
   ForEachArn(e.Resources(), [&](std::string_view arn) {
     if (key_arn.empty() && arn.find(":key/") != std::string_view::npos) key_arn = arn;
@@ -171,19 +156,27 @@ void AuditDb::BindEvent(sqlite::Statement& s, int row, const EventView& e) {
   } else {
     s.BindTextNoCopy(p + 5, key_arn);
   }
-  s.BindTextNoCopy(p + 6, e.RequestId()).BindTextNoCopy(p + 7, e.Record());
+  s.BindTextNoCopy(p + 6, e.RequestId()).BindTextNoCopy(p + 7, stored);
 }
 
 Status AuditDb::InsertEvents(const EventBatch& batch) {
+  // The compact records live in compact_ until their statement has run.
+  auto compact = [this](size_t row, const EventView& e) -> std::string_view {
+    compact_[row].clear();
+    CompactRecord(e.Record(), compact_[row]);
+    return compact_[row];
+  };
   size_t i = 0;
   for (; i + kRowsPerInsert <= batch.size(); i += kRowsPerInsert) {
     for (size_t row = 0; row < kRowsPerInsert; ++row) {
-      BindEvent(*insert_many_, static_cast<int>(row), batch[i + row]);
+      EventView e = batch[i + row];
+      BindEvent(*insert_many_, static_cast<int>(row), e, compact(row, e));
     }
     if (Status ran = insert_many_->Run(); !ran) return ran;
   }
   for (; i < batch.size(); ++i) {
-    BindEvent(*insert_, 0, batch[i]);
+    EventView e = batch[i];
+    BindEvent(*insert_, 0, e, compact(0, e));
     if (Status ran = insert_->Run(); !ran) return ran;
   }
   return {};
@@ -252,28 +245,27 @@ Result<int64_t> AuditDb::Prune(int64_t oldest_kept_ms, int64_t max_events) {
 }
 
 Result<std::vector<StoredEvent>> AuditDb::Lookup(const LookupQuery& q) {
-  std::string sql(kLookupHead);
-  sql.append(Condition(q.key)).append(kLookupTail);
-  auto stmt = db_.Prepare(sql);
+  auto stmt = db_.Prepare(kLookup);
   if (!stmt) return stmt.error();
   stmt->BindText(1, q.account).BindText(2, q.region).BindInt(3, q.start_ms).BindInt(4, q.end_ms);
-  stmt->BindInt(5, q.before_id).BindInt(8, q.limit);
-  if (q.key == LookupKey::kNone) {
-    stmt->BindNull(7);
+  stmt->BindInt(5, q.before_id);
+  if (q.key == LookupKey::kEventName) {
+    stmt->BindText(6, q.value);
   } else {
-    stmt->BindText(7, q.value);
+    stmt->BindNull(6);
   }
-  if (UsesEscapedValue(q.key)) stmt->BindText(9, EscapedForSearch(q.value));
   std::vector<StoredEvent> out;
-  while (true) {
+  StoredEvent e;
+  while (out.size() < static_cast<size_t>(std::max(q.limit, 0))) {
     Result<bool> row = stmt->Step();
     if (!row) return row.error();
     if (!*row) break;
-    StoredEvent& e = out.emplace_back();
+    e = StoredEvent{};
     e.id = stmt->Int(0);
     e.time_ms = stmt->Int(1);
-    e.record = stmt->Text(2);
+    e.record = ExpandRecord(stmt->Text(2));
     FillFromRecord(e);
+    if (Matches(e, q)) out.push_back(std::move(e));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // behind LookupEvents and GetKeyLastUsage.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <kms/result.hpp>
 #include <optional>
@@ -96,14 +97,18 @@ class AuditDb {
 
  private:
   explicit AuditDb(sqlite::Database db) : db_(std::move(db)) {}
-  static void BindEvent(sqlite::Statement& statement, int row, const EventView& event);
+  static void BindEvent(sqlite::Statement& statement, int row, const EventView& event,
+                        std::string_view stored_record);
   Status InsertEvents(const EventBatch& batch);
   Status RecordUses(const EventBatch& batch);
 
   sqlite::Database db_;
   bool in_memory_ = false;
-  std::optional<sqlite::Statement> insert_;       // one row
-  std::optional<sqlite::Statement> insert_many_;  // kRowsPerInsert rows
+  // Events per multi-row INSERT: one statement step for several rows costs less per row.
+  static constexpr size_t kRowsPerInsert = 10;
+  std::array<std::string, kRowsPerInsert> compact_;  // stored forms of the rows of one INSERT
+  std::optional<sqlite::Statement> insert_;          // one row
+  std::optional<sqlite::Statement> insert_many_;     // kRowsPerInsert rows
   std::optional<sqlite::Statement> use_;
   std::optional<sqlite::Statement> begin_;
   std::optional<sqlite::Statement> commit_;
