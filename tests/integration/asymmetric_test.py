@@ -18,8 +18,6 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 from cryptography.exceptions import InvalidSignature  # noqa: E402
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
@@ -27,18 +25,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa,
 from cryptography.hazmat.primitives.serialization import (  # noqa: E402
     load_der_private_key, load_der_public_key)
 
-from harness import Emulator, client_env  # noqa: E402
+from harness import ClientErrorAssertions, Emulator, kms_client  # noqa: E402
 
 HASHES = {"SHA_256": hashes.SHA256, "SHA_384": hashes.SHA384, "SHA_512": hashes.SHA512}
 MESSAGE = b"test message !%$@ 1234567890"
-
-
-def make_client(url, region="us-east-1"):
-    env = client_env(url)
-    session = boto3.session.Session(
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"], region_name=region)
-    return session.client("kms", endpoint_url=url, config=Config(retries={"max_attempts": 1}))
 
 
 def hash_of(algorithm):
@@ -142,13 +132,13 @@ def spki(public_key):
                                    serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-class KmsTestCase(unittest.TestCase):
+class KmsTestCase(ClientErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="kms-asymmetric-test-")
         cls.db = os.path.join(cls.tmp, "kms.db")
         cls.emulator = Emulator(db=cls.db)
-        cls.kms = make_client(cls.emulator.url)
+        cls.kms = kms_client(cls.emulator.url)
 
     @classmethod
     def tearDownClass(cls):
@@ -166,13 +156,6 @@ class KmsTestCase(unittest.TestCase):
                 "m.material_id = k.current_material_id WHERE k.key_id = ?", (key_id,)).fetchone()
         self.assertIsNotNone(row)
         return bytes(row[0])
-
-    def assertError(self, code, message, fn, *args, **kwargs):
-        with self.assertRaises(ClientError) as cm:
-            fn(*args, **kwargs)
-        err = cm.exception.response["Error"]
-        self.assertEqual(err["Code"], code)
-        self.assertEqual(err.get("Message", ""), message)
 
     def new_key(self, spec, usage):
         return self.kms.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
@@ -437,7 +420,7 @@ class Sm2InChina(KmsTestCase):
     """SM2 exists only in the China Regions, as on AWS; checked with the openssl CLI."""
 
     def setUp(self):
-        self.cn = make_client(self.emulator.url, region="cn-north-1")
+        self.cn = kms_client(self.emulator.url, region="cn-north-1")
         self.dir = tempfile.mkdtemp(prefix="kms-sm2-", dir=self.tmp)
 
     def write(self, name, data):

@@ -18,22 +18,12 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
-from harness import Emulator, client_env  # noqa: E402
+from harness import ClientErrorAssertions, Emulator, client_env, kms_client  # noqa: E402
 
 ACCOUNT = "111122223333"
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
-
-
-def client(service, url, region="us-east-1"):
-    env = client_env(url)
-    session = boto3.session.Session(
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"], region_name=region)
-    return session.client(service, endpoint_url=url, config=Config(retries={"max_attempts": 1}))
 
 
 def attribute(key, value):
@@ -44,7 +34,7 @@ def records(events):
     return [json.loads(e["CloudTrailEvent"]) for e in events]
 
 
-class TrailTestCase(unittest.TestCase):
+class TrailTestCase(ClientErrorAssertions, unittest.TestCase):
     """One emulator with a database file and --audit-log, shared by the tests of a class."""
     emulator_args = ()
 
@@ -54,8 +44,8 @@ class TrailTestCase(unittest.TestCase):
         cls.db = os.path.join(cls.tmp.name, "kms.db")
         cls.log = os.path.join(cls.tmp.name, "audit.jsonl")
         cls.emulator = Emulator("--audit-log", cls.log, *cls.emulator_args, db=cls.db)
-        cls.kms = client("kms", cls.emulator.url)
-        cls.cloudtrail = client("cloudtrail", cls.emulator.url)
+        cls.kms = kms_client(cls.emulator.url)
+        cls.cloudtrail = kms_client(cls.emulator.url, service="cloudtrail")
 
     @classmethod
     def tearDownClass(cls):
@@ -63,14 +53,6 @@ class TrailTestCase(unittest.TestCase):
         cls.tmp.cleanup()
         if rc != 0:
             raise AssertionError("emulator exited with %d: %s" % (rc, cls.emulator.stderr()))
-
-    def assertError(self, code, message, fn, *args, **kwargs):
-        with self.assertRaises(ClientError) as cm:
-            fn(*args, **kwargs)
-        err = cm.exception.response["Error"]
-        self.assertEqual(err["Code"], code)
-        self.assertEqual(err.get("Message", ""), message)
-        return cm.exception.response
 
     def events_of(self, key_arn, **kwargs):
         """Every event naming `key_arn`, newest first, following NextToken."""
@@ -215,10 +197,10 @@ class LookupEventsWithBoto3(TrailTestCase):
         self.assertEqual(len(set(seen)), 7)
 
     def test_events_are_per_account_and_region(self):
-        other = client("cloudtrail", self.emulator.url, region="eu-west-1")
+        other = kms_client(self.emulator.url, region="eu-west-1", service="cloudtrail")
         self.assertEqual(other.lookup_events(
             LookupAttributes=attribute("ResourceName", self.key["Arn"]))["Events"], [])
-        client("kms", self.emulator.url, region="eu-west-1").list_keys()
+        kms_client(self.emulator.url, region="eu-west-1").list_keys()
         events = other.lookup_events()["Events"]
         self.assertEqual([e["EventName"] for e in events], ["ListKeys"])
 
@@ -349,7 +331,7 @@ class NoSecretsOnDisk(unittest.TestCase):
             log = os.path.join(tmp, "audit.jsonl")
             emulator = Emulator("--audit-log", log, db=db)
             try:
-                secrets = self.make_calls(client("kms", emulator.url))
+                secrets = self.make_calls(kms_client(emulator.url))
             finally:
                 rc = emulator.stop()
             self.assertEqual(rc, 0, emulator.stderr())
@@ -405,9 +387,9 @@ class EventsSurviveARestart(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             db = os.path.join(tmp, "kms.db")
             with Emulator(db=db) as first:
-                arn = client("kms", first.url).create_key()["KeyMetadata"]["Arn"]
+                arn = kms_client(first.url).create_key()["KeyMetadata"]["Arn"]
             with Emulator(db=db) as second:
-                events = client("cloudtrail", second.url).lookup_events(
+                events = kms_client(second.url, service="cloudtrail").lookup_events(
                     LookupAttributes=attribute("ResourceName", arn))["Events"]
                 self.assertEqual([e["EventName"] for e in events], ["CreateKey"])
 
@@ -415,9 +397,10 @@ class EventsSurviveARestart(unittest.TestCase):
 class AuditOff(unittest.TestCase):
     def test_audit_off_records_nothing_and_get_key_last_usage_says_why(self):
         with Emulator("--audit", "off") as emulator:
-            kms = client("kms", emulator.url)
+            kms = kms_client(emulator.url)
             key = kms.create_key()["KeyMetadata"]["KeyId"]
-            self.assertEqual(client("cloudtrail", emulator.url).lookup_events()["Events"], [])
+            trail = kms_client(emulator.url, service="cloudtrail")
+            self.assertEqual(trail.lookup_events()["Events"], [])
             with self.assertRaises(ClientError) as cm:
                 kms.get_key_last_usage(KeyId=key)
             err = cm.exception.response["Error"]

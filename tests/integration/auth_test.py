@@ -17,13 +17,12 @@ from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import boto3  # noqa: E402
 import botocore.auth  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
-from botocore.config import Config  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
+import harness  # noqa: E402
 from harness import Emulator, client_env, run_to_exit  # noqa: E402
 
 ALICE = ("AKIAALICEEXAMPLE", "alice/secret+key")
@@ -56,9 +55,7 @@ JSON11 = "application/x-amz-json-1.1"
 
 
 def kms_client(url, key_id, secret, token=None, region="us-east-1"):
-    session = boto3.session.Session(aws_access_key_id=key_id, aws_secret_access_key=secret,
-                                    aws_session_token=token, region_name=region)
-    return session.client("kms", endpoint_url=url, config=Config(retries={"max_attempts": 1}))
+    return harness.kms_client(url, region, key_id, secret, token)
 
 
 def signed_request(url, key_id, secret, target, body, at=None, token=None, region="us-east-1"):

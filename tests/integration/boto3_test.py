@@ -9,43 +9,20 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
-from harness import Emulator, client_env  # noqa: E402
+from harness import ClientErrorAssertions, Emulator, kms_client  # noqa: E402
 
 
-def make_client(url, region="us-east-1"):
-    env = client_env(url)
-    session = boto3.session.Session(
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"], region_name=region)
-    return session.client("kms", endpoint_url=url,
-                          config=Config(retries={"max_attempts": 1}))
-
-
-class KmsTestCase(unittest.TestCase):
+class KmsTestCase(ClientErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.emulator = Emulator()
-        cls.kms = make_client(cls.emulator.url)
+        cls.kms = kms_client(cls.emulator.url)
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.emulator.stop()
-        if rc != 0:
-            raise AssertionError("emulator exited with %d: %s" % (rc, cls.emulator.stderr()))
-
-    def assertError(self, code, message, fn, *args, **kwargs):
-        with self.assertRaises(ClientError) as cm:
-            fn(*args, **kwargs)
-        err = cm.exception.response["Error"]
-        self.assertEqual(err["Code"], code)
-        if message is not None:
-            self.assertEqual(err.get("Message", ""), message)
-        return cm.exception.response
+        cls.emulator.stop_checked()
 
     def new_key(self, **kwargs):
         return self.kms.create_key(**kwargs)["KeyMetadata"]
@@ -125,7 +102,7 @@ class KeyLifecycle(KmsTestCase):
 
     def test_keys_live_per_region(self):
         key = self.new_key()
-        west = make_client(self.emulator.url, region="us-west-2")
+        west = kms_client(self.emulator.url, region="us-west-2")
         self.assertError("NotFoundException",
                          "Key 'arn:aws:kms:us-west-2:111122223333:key/%s' does not exist"
                          % key["KeyId"], west.describe_key, KeyId=key["KeyId"])

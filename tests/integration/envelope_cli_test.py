@@ -14,7 +14,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Emulator, emulator_bin  # noqa: E402
+from harness import KMSCTL_CALLER, Emulator, kmsctl_bin, kmsctl_env  # noqa: E402
 
 SUITES = [None, "0x0478"]  # None: the default, 0x0578
 SIZES = [0, 1, 4095, 4096, 4097, 3 * 1024 * 1024 + 7]
@@ -24,30 +24,16 @@ BLOB_HINT = ("kmsctl: Malformed message: this is a KMS ciphertext blob of the km
              "AWS Encryption SDK message; decrypt it with KMS Decrypt (kmsctl decrypt)\n")
 
 
-def kmsctl_bin():
-    path = os.environ.get("KMSCTL_BIN") or os.path.join(os.path.dirname(emulator_bin()), "kmsctl")
-    if not os.access(path, os.X_OK):
-        raise RuntimeError("kmsctl not found at %r (set KMSCTL_BIN)" % path)
-    return path
-
-
 class EnvelopeCli(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.bin = kmsctl_bin()
         cls.emulator = Emulator()
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        cls.env.update({
-            "HOME": cls.tmp.name,
-            "AWS_CONFIG_FILE": os.path.join(cls.tmp.name, "absent-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(cls.tmp.name, "absent-credentials"),
-            "AWS_MAX_ATTEMPTS": "1",
-            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-            "AWS_SECRET_ACCESS_KEY": "secret",
-            "AWS_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL": cls.emulator.url,
-        })
+        cls.env = kmsctl_env(
+            cls.tmp.name, AWS_CONFIG_FILE=os.path.join(cls.tmp.name, "absent-config"),
+            AWS_SHARED_CREDENTIALS_FILE=os.path.join(cls.tmp.name, "absent-credentials"),
+            AWS_ENDPOINT_URL=cls.emulator.url, **KMSCTL_CALLER)
         cls.key_a = cls.create_key()["Arn"]    # used by its ARN
         cls.key_b = cls.create_key()["KeyId"]  # used by its bare key id
         cls.run_static(cls, "create-alias", "--alias-name", "alias/envelope-b",
@@ -56,9 +42,7 @@ class EnvelopeCli(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.tmp.cleanup()
-        rc = cls.emulator.stop()
-        if rc != 0:
-            raise AssertionError("emulator exited with %d: %s" % (rc, cls.emulator.stderr()))
+        cls.emulator.stop_checked()
 
     @classmethod
     def create_key(cls):

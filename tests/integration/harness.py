@@ -1,7 +1,8 @@
-"""Starts the real kms-emulator on 127.0.0.1 with --port 0 for integration tests.
+"""Starts the real kms-emulator on 127.0.0.1 with --port 0 for integration tests, and the helpers
+the suites share: boto3 clients for it, kmsctl's binary and environment, error assertions.
 
-The binary comes from KMS_EMULATOR_BIN (set by ctest). Every process started here is ended here,
-by PID, with bounded waits.
+The binaries come from KMS_EMULATOR_BIN and KMSCTL_BIN (set by ctest). Every process started here
+is ended here, by PID, with bounded waits.
 """
 import json
 import os
@@ -20,6 +21,14 @@ def emulator_bin():
     path = os.environ.get("KMS_EMULATOR_BIN")
     if not path or not os.access(path, os.X_OK):
         raise RuntimeError("KMS_EMULATOR_BIN must name the kms-emulator binary (got %r)" % path)
+    return path
+
+
+def kmsctl_bin():
+    """kmsctl: KMSCTL_BIN, else the kmsctl beside KMS_EMULATOR_BIN."""
+    path = os.environ.get("KMSCTL_BIN") or os.path.join(os.path.dirname(emulator_bin()), "kmsctl")
+    if not os.access(path, os.X_OK):
+        raise RuntimeError("kmsctl not found at %r (set KMSCTL_BIN)" % path)
     return path
 
 
@@ -79,6 +88,12 @@ class Emulator:
         self.proc.stdout.close()
         return self.proc.returncode
 
+    def stop_checked(self):
+        """stop(); raises AssertionError with the emulator's stderr unless it exited 0."""
+        rc = self.stop()
+        if rc != 0:
+            raise AssertionError("emulator exited with %d: %s" % (rc, self.stderr()))
+
     def kill(self):
         if self.proc.poll() is None:
             self.proc.kill()
@@ -118,3 +133,49 @@ def run_to_exit(*args, timeout=10.0):
     p = subprocess.run([emulator_bin(), "--port", "0", "--db", ":memory:", *args],
                        capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     return p.returncode, p.stdout, p.stderr
+
+
+def kms_client(url, region="us-east-1", key=None, secret=None, token=None, service="kms",
+               validate=True):
+    """A boto3 client of `service` ("kms", "cloudtrail") for the emulator at `url`, without
+    retries: credentials `key` and `secret` (default: client_env's dummy ones) and session `token`,
+    `validate` False to send what botocore's parameter validation would refuse."""
+    import boto3  # here, not at the top: not every suite needs boto3
+    from botocore.config import Config
+    env = client_env(url)
+    session = boto3.session.Session(
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"] if key is None else key,
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"] if secret is None else secret,
+        aws_session_token=token, region_name=region)
+    return session.client(service, endpoint_url=url, config=Config(
+        retries={"max_attempts": 1}, parameter_validation=validate))
+
+
+# A kmsctl caller: dummy credentials in us-east-1, one attempt per call (no retry delays).
+KMSCTL_CALLER = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
+                 "AWS_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1"}
+
+
+def kmsctl_env(home, **variables):
+    """Environment for kmsctl: this process's without any AWS_* variable, HOME=`home` (so no
+    ~/.aws of the machine is read), then `variables`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["HOME"] = home
+    env.update(variables)
+    return env
+
+
+class ClientErrorAssertions:
+    """assertError for unittest.TestCase classes that call the emulator through boto3."""
+
+    def assertError(self, code, message, fn, *args, **kwargs):
+        """fn(*args, **kwargs) must raise botocore's ClientError with error `code` and `message`
+        (not checked when None); returns the error response."""
+        from botocore.exceptions import ClientError
+        with self.assertRaises(ClientError) as cm:
+            fn(*args, **kwargs)
+        err = cm.exception.response["Error"]
+        self.assertEqual(err["Code"], code)
+        if message is not None:
+            self.assertEqual(err.get("Message", ""), message)
+        return cm.exception.response

@@ -13,25 +13,15 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec, padding  # noqa: E402
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding  # noqa: E402
 from cryptography.hazmat.primitives.serialization import load_der_public_key  # noqa: E402
 
-from harness import Emulator, client_env  # noqa: E402
+from harness import ClientErrorAssertions, Emulator, kms_client  # noqa: E402
 
 NEVER = "KEY_MATERIAL_DOES_NOT_EXPIRE"
-
-
-def make_client(url):
-    env = client_env(url)
-    session = boto3.session.Session(
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"], region_name="us-east-1")
-    return session.client("kms", endpoint_url=url, config=Config(retries={"max_attempts": 1}))
 
 
 def wrap(public_key_der, algorithm, material):
@@ -46,13 +36,13 @@ def wrap(public_key_der, algorithm, material):
     return public_key.encrypt(aes_key, oaep) + aes_key_wrap_with_padding(aes_key, material)
 
 
-class ImportTestCase(unittest.TestCase):
+class ImportTestCase(ClientErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.db = os.path.join(cls.tmp.name, "kms.db")
         cls.emulator = Emulator(db=cls.db)
-        cls.kms = make_client(cls.emulator.url)
+        cls.kms = kms_client(cls.emulator.url)
 
     @classmethod
     def tearDownClass(cls):
@@ -63,13 +53,6 @@ class ImportTestCase(unittest.TestCase):
         if rc != 0:
             raise AssertionError("emulator exited with %d: %s" % (rc, stderr))
 
-    def assertError(self, code, message, fn, *args, **kwargs):
-        with self.assertRaises(ClientError) as cm:
-            fn(*args, **kwargs)
-        err = cm.exception.response["Error"]
-        self.assertEqual(err["Code"], code)
-        self.assertEqual(err.get("Message", ""), message)
-
     def external_key(self, **kwargs):
         return self.kms.create_key(Origin="EXTERNAL", **kwargs)["KeyMetadata"]
 
@@ -77,13 +60,17 @@ class ImportTestCase(unittest.TestCase):
         return self.kms.get_parameters_for_import(
             KeyId=key_id, WrappingAlgorithm=algorithm, WrappingKeySpec=spec)
 
-    def import_material(self, key_id, material, algorithm="RSAES_OAEP_SHA_256",
-                        spec="RSA_2048", **kwargs):
-        p = self.params(key_id, algorithm, spec)
+    def import_with(self, key_id, p, algorithm, material, **kwargs):
+        """ImportKeyMaterial of `material` wrapped for `p`, GetParametersForImport's answer."""
         kwargs.setdefault("ExpirationModel", NEVER)
         return self.kms.import_key_material(
             KeyId=key_id, ImportToken=p["ImportToken"],
             EncryptedKeyMaterial=wrap(p["PublicKey"], algorithm, material), **kwargs)
+
+    def import_material(self, key_id, material, algorithm="RSAES_OAEP_SHA_256",
+                        spec="RSA_2048", **kwargs):
+        p = self.params(key_id, algorithm, spec)
+        return self.import_with(key_id, p, algorithm, material, **kwargs)
 
     def test_every_wrapping_algorithm_imports_symmetric_material(self):
         for algorithm in ("RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1",
@@ -120,10 +107,7 @@ class ImportTestCase(unittest.TestCase):
         key = self.external_key()
         p = self.params(key["KeyId"], "RSA_AES_KEY_WRAP_SHA_256", "RSA_4096")
         self.assertEqual(load_der_public_key(p["PublicKey"]).key_size, 4096)
-        self.kms.import_key_material(
-            KeyId=key["KeyId"], ImportToken=p["ImportToken"],
-            EncryptedKeyMaterial=wrap(p["PublicKey"], "RSA_AES_KEY_WRAP_SHA_256", os.urandom(32)),
-            ExpirationModel=NEVER)
+        self.import_with(key["KeyId"], p, "RSA_AES_KEY_WRAP_SHA_256", os.urandom(32))
         self.assertEqual(
             self.kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"], "Enabled")
 
@@ -259,11 +243,8 @@ class ImportTestCase(unittest.TestCase):
         type(self).emulator.stderr_file.close()
         self.assertEqual(rc, 0)
         type(self).emulator = Emulator(db=self.db)
-        type(self).kms = make_client(type(self).emulator.url)
-        self.kms.import_key_material(
-            KeyId=key["KeyId"], ImportToken=p["ImportToken"],
-            EncryptedKeyMaterial=wrap(p["PublicKey"], "RSA_AES_KEY_WRAP_SHA_256", os.urandom(32)),
-            ExpirationModel=NEVER)
+        type(self).kms = kms_client(type(self).emulator.url)
+        self.import_with(key["KeyId"], p, "RSA_AES_KEY_WRAP_SHA_256", os.urandom(32))
         self.assertEqual(
             self.kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"], "Enabled")
 

@@ -18,17 +18,10 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Emulator, client_env, emulator_bin  # noqa: E402
+from harness import KMSCTL_CALLER, Emulator, client_env, kmsctl_bin, kmsctl_env  # noqa: E402
 
 ACCOUNT = "111122223333"
 ARN_PREFIX = "arn:aws:kms:us-east-1:%s:" % ACCOUNT
-
-
-def kmsctl_bin():
-    path = os.environ.get("KMSCTL_BIN") or os.path.join(os.path.dirname(emulator_bin()), "kmsctl")
-    if not os.access(path, os.X_OK):
-        raise RuntimeError("kmsctl not found at %r (set KMSCTL_BIN)" % path)
-    return path
 
 
 def aws_cli_v1():
@@ -54,22 +47,17 @@ class Kmsctl(unittest.TestCase):
         cls.bin = kmsctl_bin()
         cls.emulator = Emulator()
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        cls.base_env.update({
-            "HOME": cls.tmp.name,  # no ~/.aws of the machine
-            "AWS_CONFIG_FILE": os.path.join(cls.tmp.name, "absent-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(cls.tmp.name, "absent-credentials"),
-            "AWS_MAX_ATTEMPTS": "1",
-        })
-        cls.env = dict(cls.base_env, AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE",
-                       AWS_SECRET_ACCESS_KEY="secret", AWS_REGION="us-east-1")
+        cls.base_env = kmsctl_env(
+            cls.tmp.name,
+            AWS_CONFIG_FILE=os.path.join(cls.tmp.name, "absent-config"),
+            AWS_SHARED_CREDENTIALS_FILE=os.path.join(cls.tmp.name, "absent-credentials"),
+            AWS_MAX_ATTEMPTS="1")
+        cls.env = dict(cls.base_env, **KMSCTL_CALLER)
 
     @classmethod
     def tearDownClass(cls):
         cls.tmp.cleanup()
-        rc = cls.emulator.stop()
-        if rc != 0:
-            raise AssertionError("emulator exited with %d: %s" % (rc, cls.emulator.stderr()))
+        cls.emulator.stop_checked()
 
     # -- helpers --------------------------------------------------------------------------------
 

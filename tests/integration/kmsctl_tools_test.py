@@ -16,16 +16,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Emulator, emulator_bin  # noqa: E402
+from harness import KMSCTL_CALLER, Emulator, kmsctl_bin, kmsctl_env  # noqa: E402
 
 ACCOUNT = "111122223333"
-
-
-def kmsctl_bin():
-    path = os.environ.get("KMSCTL_BIN") or os.path.join(os.path.dirname(emulator_bin()), "kmsctl")
-    if not os.access(path, os.X_OK):
-        raise RuntimeError("kmsctl not found at %r (set KMSCTL_BIN)" % path)
-    return path
 
 
 class KmsctlTools(unittest.TestCase):
@@ -34,17 +27,9 @@ class KmsctlTools(unittest.TestCase):
         cls.bin = kmsctl_bin()
         cls.emulator = Emulator()
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        cls.env.update({
-            "HOME": cls.tmp.name,
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-            "AWS_SECRET_ACCESS_KEY": "secret",
-            "AWS_REGION": "us-east-1",
-            "AWS_MAX_ATTEMPTS": "1",
-            "AWS_ENDPOINT_URL_KMS": cls.emulator.url,
-        })
+        cls.env = kmsctl_env(cls.tmp.name, AWS_CONFIG_FILE=os.devnull,
+                             AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+                             AWS_ENDPOINT_URL_KMS=cls.emulator.url, **KMSCTL_CALLER)
         cls.key = cls.json_of("create-key", "--description", "tools")["KeyMetadata"]
         cls.other = cls.json_of("create-key")["KeyMetadata"]
         cls.run_ok("create-alias", "--alias-name", "alias/tools", "--target-key-id",
@@ -60,9 +45,7 @@ class KmsctlTools(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.tmp.cleanup()
-        rc = cls.emulator.stop()
-        if rc != 0:
-            raise AssertionError("emulator exited with %d: %s" % (rc, cls.emulator.stderr()))
+        cls.emulator.stop_checked()
 
     @classmethod
     def run_kmsctl(cls, *args, status=0, stdin=None, env=None):

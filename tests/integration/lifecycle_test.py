@@ -13,11 +13,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
 
-from harness import Emulator, client_env  # noqa: E402
+from harness import ClientErrorAssertions, Emulator, kms_client  # noqa: E402
 
 ACCOUNT = "111122223333"
 DEFAULT_POLICY = (
@@ -38,38 +35,17 @@ LOCKOUT = "The new key policy will not allow you to update the key policy in the
 DRY_RUN = "The request would have succeeded, but the DryRun option is set."
 
 
-def make_client(url, validate=True):
-    env = client_env(url)
-    session = boto3.session.Session(
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"], region_name="us-east-1")
-    return session.client("kms", endpoint_url=url,
-                          config=Config(retries={"max_attempts": 1},
-                                        parameter_validation=validate))
-
-
-class LifecycleTestCase(unittest.TestCase):
+class LifecycleTestCase(ClientErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.emulator = Emulator()
-        cls.kms = make_client(cls.emulator.url)
+        cls.kms = kms_client(cls.emulator.url)
         # For requests the SDK would refuse before sending (out-of-range members).
-        cls.raw = make_client(cls.emulator.url, validate=False)
+        cls.raw = kms_client(cls.emulator.url, validate=False)
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.emulator.stop()
-        if rc != 0:
-            raise AssertionError("emulator exited with %d: %s" % (rc, cls.emulator.stderr()))
-
-    def assertError(self, code, message, fn, *args, **kwargs):
-        with self.assertRaises(ClientError) as cm:
-            fn(*args, **kwargs)
-        err = cm.exception.response["Error"]
-        self.assertEqual(err["Code"], code)
-        if message is not None:
-            self.assertEqual(err.get("Message", ""), message)
-        return cm.exception.response
+        cls.emulator.stop_checked()
 
     def new_key(self, **kwargs):
         return self.kms.create_key(**kwargs)["KeyMetadata"]
@@ -193,7 +169,7 @@ class AutomaticRotationTimer(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             db = os.path.join(tmp, "kms.db")
             with Emulator(db=db) as emulator:
-                kms = make_client(emulator.url)
+                kms = kms_client(emulator.url)
                 key = kms.create_key()["KeyMetadata"]
                 kms.enable_key_rotation(KeyId=key["KeyId"], RotationPeriodInDays=90)
                 first = key["CurrentKeyMaterialId"]
@@ -201,7 +177,7 @@ class AutomaticRotationTimer(unittest.TestCase):
                 conn.execute("UPDATE keys SET next_rotation_ms = ? WHERE key_id = ?",
                              (int(time.time() * 1000) - 1000, key["KeyId"]))
             with Emulator(db=db) as emulator:
-                kms = make_client(emulator.url)
+                kms = kms_client(emulator.url)
                 deadline = time.monotonic() + 10
                 rotations = []
                 while not rotations and time.monotonic() < deadline:

@@ -9,23 +9,12 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
 
-from harness import Emulator, client_env  # noqa: E402
+from harness import ClientErrorAssertions, Emulator, kms_client  # noqa: E402
 
 ACCOUNT = "111122223333"
 EAST = "us-east-1"
 WEST = "eu-west-1"
-
-
-def make_client(url, region):
-    env = client_env(url)
-    session = boto3.session.Session(
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"], region_name=region)
-    return session.client("kms", endpoint_url=url, config=Config(retries={"max_attempts": 1}))
 
 
 def arn(region, key_id):
@@ -36,25 +25,16 @@ def entry(region, key_id):
     return {"Arn": arn(region, key_id), "Region": region}
 
 
-class MultiRegionTestCase(unittest.TestCase):
+class MultiRegionTestCase(ClientErrorAssertions, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.emulator = Emulator()
-        cls.east = make_client(cls.emulator.url, EAST)
-        cls.west = make_client(cls.emulator.url, WEST)
+        cls.east = kms_client(cls.emulator.url, EAST)
+        cls.west = kms_client(cls.emulator.url, WEST)
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.emulator.stop()
-        if rc != 0:
-            raise AssertionError("emulator exited with %d: %s" % (rc, cls.emulator.stderr()))
-
-    def assertError(self, code, message, fn, *args, **kwargs):
-        with self.assertRaises(ClientError) as cm:
-            fn(*args, **kwargs)
-        err = cm.exception.response["Error"]
-        self.assertEqual(err["Code"], code)
-        self.assertEqual(err.get("Message", ""), message)
+        cls.emulator.stop_checked()
 
     def replicated_key(self):
         key_id = self.east.create_key(MultiRegion=True)["KeyMetadata"]["KeyId"]

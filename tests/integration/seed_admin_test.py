@@ -18,11 +18,9 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
-from harness import Emulator, client_env, run_to_exit  # noqa: E402
+from harness import Emulator, kms_client, run_to_exit  # noqa: E402
 
 AES_ID = "11111111-2222-4333-8444-555555555555"
 MRK_ID = "mrk-0123456789abcdef0123456789abcdef"
@@ -42,14 +40,6 @@ def ec_private_key_pem():
 def material_id(blob):
     arn_size = int.from_bytes(blob[4:6], "big")
     return blob[6 + arn_size:6 + arn_size + 32]
-
-
-def kms_client(url):
-    env = client_env(url)
-    session = boto3.session.Session(
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"], region_name="us-east-1")
-    return session.client("kms", endpoint_url=url, config=Config(retries={"max_attempts": 1}))
 
 
 def admin(emulator, method, path, body=None):

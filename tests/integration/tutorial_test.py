@@ -16,19 +16,12 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Emulator, emulator_bin  # noqa: E402
+from harness import Emulator, kmsctl_bin, kmsctl_env  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 README = os.path.join(ROOT, "README.md")
 README_URL = "http://127.0.0.1:4599"
 MARKER = "@@tutorial-block@@"
-
-
-def kmsctl_bin():
-    path = os.environ.get("KMSCTL_BIN") or os.path.join(os.path.dirname(emulator_bin()), "kmsctl")
-    if not os.access(path, os.X_OK):
-        raise RuntimeError("kmsctl not found at %r (set KMSCTL_BIN)" % path)
-    return path
 
 
 def tutorial_blocks(text):
@@ -80,9 +73,8 @@ class Tutorial(unittest.TestCase):
             for i, (source, _) in enumerate(blocks):
                 script.append("echo %s%d" % (MARKER, i))
                 script.append(source.replace(README_URL, emulator.url))
-            env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-            env["PATH"] = os.path.dirname(kmsctl_bin()) + os.pathsep + env.get("PATH", "")
-            env["HOME"] = work  # no ~/.aws of the machine
+            env = kmsctl_env(work, PATH=os.path.dirname(kmsctl_bin()) + os.pathsep +
+                             os.environ.get("PATH", ""))
             p = subprocess.run(["bash", "-c", "\n".join(script)], cwd=work, env=env,
                                capture_output=True, text=True, timeout=120)
             outputs = re.split(MARKER + r"\d+\n", p.stdout)[1:]

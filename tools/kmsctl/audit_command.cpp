@@ -190,16 +190,6 @@ Result<Query> QueryArgs(Context& ctx, const Args& args) {
   return q;
 }
 
-ClientConfig ConfigFrom(const GlobalOptions& g) {
-  ClientConfig config;
-  config.endpoint_url = g.endpoint_url;
-  config.region = g.region;
-  config.profile = g.profile;
-  config.ca_bundle = g.ca_bundle;
-  config.verify_tls = g.verify_ssl;
-  return config;
-}
-
 }  // namespace
 
 Status AuditCommand(Context& ctx, const Args& args, Output& out) {
@@ -213,7 +203,7 @@ Status AuditCommand(Context& ctx, const Args& args, Output& out) {
     return MakeError(ErrorCode::kValidation, "argument --max-items: must be at least 1");
   }
   ctx.usage_error = false;
-  auto trail = CloudTrailClient::Create(ConfigFrom(ctx.globals()));
+  auto trail = CloudTrailClient::Create(ClientConfigFrom(ctx.globals()));
   if (!trail) return trail.error();
   auto q = QueryArgs(ctx, args);
   if (!q) return q.error();

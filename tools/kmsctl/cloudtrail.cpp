@@ -11,7 +11,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kService = "cloudtrail";
-constexpr std::string_view kContentType = "application/x-amz-json-1.1";
 
 // "com.amazonaws.cloudtrail#InvalidTimeRangeException:http://..." -> "InvalidTimeRangeException"
 std::string BareType(std::string_view type) {
@@ -62,18 +61,10 @@ Result<CloudTrailClient> CloudTrailClient::Create(const ClientConfig& config) {
   Environment env = config.environment ? config.environment : ProcessEnvironment();
   auto endpoint = CloudTrailEndpoint(*resolved, config.endpoint_url, env);
   if (!endpoint) return endpoint.error();
+  auto transport = MakeClientTransport(config, resolved->ca_bundle);
+  if (!transport) return transport.error();
   CloudTrailClient client;
-  client.transport_ = config.transport;
-  if (!client.transport_) {
-    HttpTransportOptions options;
-    options.connect_timeout = config.connect_timeout;
-    options.read_timeout = config.read_timeout;
-    options.ca_bundle = resolved->ca_bundle;
-    options.verify_tls = config.verify_tls;
-    auto transport = MakeHttpTransport(options);
-    if (!transport) return transport.error();
-    client.transport_ = std::move(*transport);
-  }
+  client.transport_ = std::move(*transport);
   client.config_ = std::move(*resolved);
   client.endpoint_ = std::move(*endpoint);
   return client;
@@ -81,14 +72,8 @@ Result<CloudTrailClient> CloudTrailClient::Create(const ClientConfig& config) {
 
 Result<json::object> CloudTrailClient::Call(std::string_view operation, const json::object& request,
                                             std::string& error_type) const {
-  HttpRequest http;
-  http.method = "POST";
-  http.target = endpoint_.path;
-  http.headers = {{"Host", endpoint_.HostHeader()},
-                  {"Content-Type", std::string(kContentType)},
-                  {"X-Amz-Target", std::string(kCloudTrailTarget) + std::string(operation)},
-                  {"User-Agent", std::string(kUserAgent)}};
-  http.body = json::serialize(request);
+  HttpRequest http = MakeJsonRequest(
+      endpoint_, std::string(kCloudTrailTarget) + std::string(operation), json::serialize(request));
   auto signed_request = sigv4::Sign(http, config_.credentials, config_.region, kService,
                                     std::chrono::system_clock::now());
   if (!signed_request) return signed_request.error();

@@ -110,15 +110,19 @@ bool Output::WritesStdout() const {
                      [](const OutfileTarget& t) { return t.path == "-"; });
 }
 
+ClientConfig ClientConfigFrom(const GlobalOptions& g) {
+  ClientConfig config;
+  config.endpoint_url = g.endpoint_url;
+  config.region = g.region;
+  config.profile = g.profile;
+  config.ca_bundle = g.ca_bundle;
+  config.verify_tls = g.verify_ssl;
+  return config;
+}
+
 Result<const KmsClient*> Context::Client() {
   if (client_) return &*client_;
-  ClientConfig config;
-  config.endpoint_url = globals_.endpoint_url;
-  config.region = globals_.region;
-  config.profile = globals_.profile;
-  config.ca_bundle = globals_.ca_bundle;
-  config.verify_tls = globals_.verify_ssl;
-  auto client = KmsClient::Create(config);
+  auto client = KmsClient::Create(ClientConfigFrom(globals_));
   if (!client) return client.error();
   client_.emplace(std::move(*client));
   return &*client_;

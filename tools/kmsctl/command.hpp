@@ -64,6 +64,10 @@ struct GlobalOptions {
   std::optional<std::string> query;  // --query, checked by ParseQuery when given
 };
 
+// The SDK configuration the global options ask for (endpoint, region, profile, CA bundle, TLS
+// verification); everything else resolves as ResolveClientConfig says. Pure.
+ClientConfig ClientConfigFrom(const GlobalOptions& g);
+
 using OptionValue = std::variant<std::string, int, bool, std::vector<std::string>,
                                  EncryptionContextMap, std::vector<Tag>, internal::SecretBytes>;
 

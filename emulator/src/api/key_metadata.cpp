@@ -20,18 +20,9 @@ boost::json::array Array(Names names) {
   return out;
 }
 
-bool IsHmac(KeySpec s) {
-  return s == KeySpec::kHmac224 || s == KeySpec::kHmac256 || s == KeySpec::kHmac384 ||
-         s == KeySpec::kHmac512;
-}
-
-bool IsMlDsa(KeySpec s) {
-  return s == KeySpec::kMlDsa44 || s == KeySpec::kMlDsa65 || s == KeySpec::kMlDsa87;
-}
-
 // The deprecated CustomerMasterKeySpec enum has neither Ed25519 nor ML-DSA.
 bool HasCustomerMasterKeySpec(KeySpec s) {
-  return s != KeySpec::kEccNistEdwards25519 && !IsMlDsa(s);
+  return s != KeySpec::kEccNistEdwards25519 && !IsMlDsaSpec(s);
 }
 
 // The algorithm lists of a key spec, shared with GetPublicKey and the signing checks.
@@ -99,7 +90,7 @@ boost::json::object Render(const Key& key, const boost::json::object* multi_regi
   m["KeySpec"] = ToString(key.spec);
   m["KeyState"] = ToString(key.state);
   m["KeyUsage"] = ToString(key.usage);
-  if (key.usage == KeyUsage::kGenerateVerifyMac && IsHmac(key.spec)) {
+  if (key.usage == KeyUsage::kGenerateVerifyMac && IsHmacSpec(key.spec)) {
     m["MacAlgorithms"] = Array(MacAlgorithmNames(key.spec));
   }
   m["MultiRegion"] = key.multi_region;

@@ -127,32 +127,6 @@ Result<CreateKeyInput> ReadCreateKey(const boost::json::object& body, std::strin
   return out;
 }
 
-bool IsHmacSpec(KeySpec s) {
-  return s == KeySpec::kHmac224 || s == KeySpec::kHmac256 || s == KeySpec::kHmac384 ||
-         s == KeySpec::kHmac512;
-}
-
-// The key usages AWS allows for each key spec (CreateKey's KeyUsage documentation).
-bool UsageFitsSpec(KeySpec spec, KeyUsage usage) {
-  switch (spec) {
-    case KeySpec::kSymmetricDefault:
-      return usage == KeyUsage::kEncryptDecrypt;
-    case KeySpec::kRsa2048:
-    case KeySpec::kRsa3072:
-    case KeySpec::kRsa4096:
-      return usage == KeyUsage::kEncryptDecrypt || usage == KeyUsage::kSignVerify;
-    case KeySpec::kEccNistP256:
-    case KeySpec::kEccNistP384:
-    case KeySpec::kEccNistP521:
-      return usage == KeyUsage::kSignVerify || usage == KeyUsage::kKeyAgreement;
-    case KeySpec::kSm2:
-      return usage != KeyUsage::kGenerateVerifyMac;
-    default:
-      return IsHmacSpec(spec) ? usage == KeyUsage::kGenerateVerifyMac
-                              : usage == KeyUsage::kSignVerify;
-  }
-}
-
 // The key spec and usage of the new key, with AWS's validation errors.
 Result<std::pair<KeySpec, KeyUsage>> ChooseSpecAndUsage(const CreateKeyInput& in) {
   if (in.spec && in.cmk_spec) {
@@ -195,20 +169,6 @@ Status CheckSupported(const CreateKeyInput& in, KeySpec spec) {
   return {};
 }
 
-// Fresh key material for `spec` (32 random bytes, an HMAC key, or a PKCS#8 DER private key)
-// under a random 64-hex-char material id.
-Result<KeyMaterial> NewMaterial(KeySpec spec, int64_t now_ms) {
-  auto bytes = GenerateKeyMaterial(spec);
-  if (!bytes) return bytes.error();
-  std::array<uint8_t, 32> id{};
-  if (Status status = internal::RandomFill(id); !status) return status.error();
-  KeyMaterial material;
-  material.id = internal::HexEncode(id);
-  material.bytes = std::make_shared<const internal::SecretBytes>(std::move(*bytes));
-  material.created_ms = now_ms;
-  return material;
-}
-
 Result<Key> NewKey(const RequestContext& ctx, CreateKeyInput&& in, KeySpec spec, KeyUsage usage) {
   Key key;
   key.account = ctx.account;
@@ -236,7 +196,7 @@ Result<Key> NewKey(const RequestContext& ctx, CreateKeyInput&& in, KeySpec spec,
     key.state = KeyState::kPendingImport;
     return key;
   }
-  auto material = NewMaterial(spec, ctx.now_ms);
+  auto material = NewKeyMaterial(spec, ctx.now_ms);
   if (!material) return material.error();
   key.current_material_id = material->id;
   key.materials.push_back(std::move(*material));

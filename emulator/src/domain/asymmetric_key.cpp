@@ -7,6 +7,8 @@
 #include <openssl/hmac.h>
 #include <openssl/x509.h>
 
+#include <array>
+#include <kms/internal/encoding.hpp>
 #include <kms/internal/openssl_ptr.hpp>
 #include <kms/internal/random.hpp>
 #include <mutex>
@@ -80,31 +82,6 @@ Result<internal::PkeyPtr> GenerateKeyPair(const KeyGenParams& params) {
   }
   if (key == nullptr) return OpenSslError("generate a key pair");
   return internal::PkeyPtr(key);
-}
-
-// PKCS#8 PrivateKeyInfo DER of `key`, straight into zeroizing memory.
-Result<SecretBytes> Pkcs8Der(EVP_PKEY* key) {
-  std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> p8(
-      EVP_PKEY2PKCS8(key), PKCS8_PRIV_KEY_INFO_free);
-  int size = p8 ? i2d_PKCS8_PRIV_KEY_INFO(p8.get(), nullptr) : -1;
-  if (size <= 0) return OpenSslError("encode a private key");
-  SecretBytes der(static_cast<size_t>(size));
-  unsigned char* out = der.data();
-  if (i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &out) != size) return OpenSslError("encode a private key");
-  return der;
-}
-
-size_t HmacKeySize(KeySpec spec) {
-  switch (spec) {
-    case KeySpec::kHmac224:
-      return 28;
-    case KeySpec::kHmac256:
-      return 32;
-    case KeySpec::kHmac384:
-      return 48;
-    default:
-      return 64;
-  }
 }
 
 const EVP_MD* MacDigest(MacAlgorithm alg) {
@@ -182,6 +159,30 @@ std::optional<MacAlgorithm> ParseMacAlgorithm(std::string_view name) {
   return ParseName<MacAlgorithm>(kMacAlgorithmNames, name);
 }
 
+Result<SecretBytes> Pkcs8Der(EVP_PKEY* key) {
+  std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> p8(
+      EVP_PKEY2PKCS8(key), PKCS8_PRIV_KEY_INFO_free);
+  int size = p8 ? i2d_PKCS8_PRIV_KEY_INFO(p8.get(), nullptr) : -1;
+  if (size <= 0) return OpenSslError("encode a private key");
+  SecretBytes der(static_cast<size_t>(size));
+  unsigned char* out = der.data();
+  if (i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &out) != size) return OpenSslError("encode a private key");
+  return der;
+}
+
+size_t HmacKeySize(KeySpec spec) {
+  switch (spec) {
+    case KeySpec::kHmac224:
+      return 28;
+    case KeySpec::kHmac256:
+      return 32;
+    case KeySpec::kHmac384:
+      return 48;
+    default:
+      return 64;
+  }
+}
+
 bool IsRsaSpec(KeySpec spec) {
   return spec == KeySpec::kRsa2048 || spec == KeySpec::kRsa3072 || spec == KeySpec::kRsa4096;
 }
@@ -197,6 +198,26 @@ bool IsMlDsaSpec(KeySpec spec) {
 
 bool IsAsymmetricSpec(KeySpec spec) {
   return spec != KeySpec::kSymmetricDefault && !IsHmacSpec(spec);
+}
+
+bool UsageFitsSpec(KeySpec spec, KeyUsage usage) {
+  switch (spec) {
+    case KeySpec::kSymmetricDefault:
+      return usage == KeyUsage::kEncryptDecrypt;
+    case KeySpec::kRsa2048:
+    case KeySpec::kRsa3072:
+    case KeySpec::kRsa4096:
+      return usage == KeyUsage::kEncryptDecrypt || usage == KeyUsage::kSignVerify;
+    case KeySpec::kEccNistP256:
+    case KeySpec::kEccNistP384:
+    case KeySpec::kEccNistP521:
+      return usage == KeyUsage::kSignVerify || usage == KeyUsage::kKeyAgreement;
+    case KeySpec::kSm2:
+      return usage != KeyUsage::kGenerateVerifyMac;
+    default:
+      return IsHmacSpec(spec) ? usage == KeyUsage::kGenerateVerifyMac
+                              : usage == KeyUsage::kSignVerify;
+  }
 }
 
 std::span<const std::string_view> EncryptionAlgorithmNames(KeySpec spec) {
@@ -269,6 +290,18 @@ Result<internal::SecretBytes> GenerateKeyMaterial(KeySpec spec) {
   auto key = GenerateKeyPair(*params);
   if (!key) return key.error();
   return Pkcs8Der(key->get());
+}
+
+Result<KeyMaterial> NewKeyMaterial(KeySpec spec, int64_t now_ms) {
+  auto bytes = GenerateKeyMaterial(spec);
+  if (!bytes) return bytes.error();
+  std::array<uint8_t, 32> id{};
+  if (Status filled = internal::RandomFill(id); !filled) return filled.error();
+  KeyMaterial material;
+  material.id = internal::HexEncode(id);
+  material.bytes = std::make_shared<const SecretBytes>(std::move(*bytes));
+  material.created_ms = now_ms;
+  return material;
 }
 
 bool Sm2Available(std::string_view region) { return region.starts_with("cn-"); }

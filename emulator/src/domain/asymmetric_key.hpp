@@ -64,8 +64,13 @@ std::optional<MacAlgorithm> ParseMacAlgorithm(std::string_view name);
 bool IsRsaSpec(KeySpec spec);
 bool IsHmacSpec(KeySpec spec);
 bool IsMlDsaSpec(KeySpec spec);
+// Bytes of the key of an HMAC spec: 28, 32, 48 or 64 (the digest size); 64 for any other spec.
+// Pure.
+size_t HmacKeySize(KeySpec spec);
 // Every spec whose material is a key pair: RSA, ECC, Ed25519, SM2, ML-DSA. Pure.
 bool IsAsymmetricSpec(KeySpec spec);
+// AWS's KeySpec x KeyUsage rule: the usages CreateKey allows for each key spec. Pure.
+bool UsageFitsSpec(KeySpec spec, KeyUsage usage);
 
 // The algorithms AWS lists for a key spec (DescribeKey, GetPublicKey), in AWS's order; empty
 // when the spec has none of that kind. Pure.
@@ -89,6 +94,14 @@ bool Sm2Available(std::string_view region);
 // digest size for HMAC keys. UnsupportedOperationException for specs OpenSSL 3.0 cannot make
 // (ML-DSA, SM2 where the provider lacks it); kInternal on OpenSSL failure. Thread-safe.
 Result<internal::SecretBytes> GenerateKeyMaterial(KeySpec spec);
+
+// GenerateKeyMaterial's material for `spec` under a fresh random 64-hex-char material id, created
+// at `now_ms`. Errors: GenerateKeyMaterial's, kInternal if the system RNG fails. Thread-safe.
+Result<KeyMaterial> NewKeyMaterial(KeySpec spec, int64_t now_ms);
+
+// The PKCS#8 PrivateKeyInfo DER of `key`, written straight into zeroizing memory. kInternal
+// "OpenSSL failed to encode a private key." on OpenSSL failure. Thread-safe.
+Result<internal::SecretBytes> Pkcs8Der(EVP_PKEY* key);
 
 // A parsed private key, shared read-only between threads (OpenSSL allows concurrent use of an
 // EVP_PKEY that nobody modifies).

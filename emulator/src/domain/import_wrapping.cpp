@@ -182,17 +182,6 @@ bool KeyFitsSpec(EVP_PKEY* key, KeySpec spec) {
   }
 }
 
-Result<SecretBytes> Pkcs8Der(EVP_PKEY* key) {
-  std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> p8(
-      EVP_PKEY2PKCS8(key), PKCS8_PRIV_KEY_INFO_free);
-  int size = p8 ? i2d_PKCS8_PRIV_KEY_INFO(p8.get(), nullptr) : -1;
-  if (size <= 0) return OpenSslError("encode a private key");
-  SecretBytes der(static_cast<size_t>(size));
-  unsigned char* out = der.data();
-  if (i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &out) != size) return OpenSslError("encode a private key");
-  return der;
-}
-
 // A PKCS#8 PrivateKeyInfo (exactly, nothing after it) of `spec`, re-encoded.
 Result<SecretBytes> CheckPrivateKey(KeySpec spec, const SecretBytes& material) {
   const unsigned char* p = material.data();

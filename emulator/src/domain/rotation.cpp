@@ -2,17 +2,12 @@
 #include "domain/rotation.hpp"
 
 #include <algorithm>
-#include <array>
-#include <kms/internal/encoding.hpp>
-#include <kms/internal/random.hpp>
-#include <memory>
 #include <utility>
+
+#include "domain/asymmetric_key.hpp"
 
 namespace kms::emulator {
 namespace {
-
-constexpr size_t kSymmetricMaterialBytes = 32;
-constexpr size_t kMaterialIdBytes = 32;
 
 int64_t PeriodMs(int days) { return static_cast<int64_t>(days) * kRotationDayMs; }
 
@@ -63,15 +58,7 @@ bool IsRotationDue(const Key& key, int64_t now_ms) {
 }
 
 Result<KeyMaterial> NewSymmetricMaterial(int64_t now_ms) {
-  auto bytes = internal::RandomSecret(kSymmetricMaterialBytes);
-  if (!bytes) return bytes.error();
-  std::array<uint8_t, kMaterialIdBytes> id{};
-  if (Status filled = internal::RandomFill(id); !filled) return filled.error();
-  KeyMaterial material;
-  material.id = internal::HexEncode(id);
-  material.bytes = std::make_shared<const internal::SecretBytes>(std::move(*bytes));
-  material.created_ms = now_ms;
-  return material;
+  return NewKeyMaterial(KeySpec::kSymmetricDefault, now_ms);
 }
 
 const KeyMaterial* PendingRotationMaterial(const Key& key) {

@@ -54,19 +54,6 @@ std::string Difference(const SeedKey& seeded, const Key& existing) {
   return "";
 }
 
-// Fresh random material, for a seeded AWS_KMS key that gives none.
-Result<KeyMaterial> RandomMaterial(KeySpec spec, int64_t now_ms) {
-  auto bytes = GenerateKeyMaterial(spec);
-  if (!bytes) return bytes.error();
-  std::array<uint8_t, 32> id{};
-  if (Status filled = internal::RandomFill(id); !filled) return filled.error();
-  KeyMaterial m;
-  m.id = internal::HexEncode(id);
-  m.bytes = std::make_shared<const internal::SecretBytes>(std::move(*bytes));
-  m.created_ms = now_ms;
-  return m;
-}
-
 Status AddMaterials(const SeedKey& s, Key& key) {
   for (size_t i = 0; i < s.materials.size(); ++i) {
     const SeedMaterial& m = s.materials[i];
@@ -81,7 +68,7 @@ Status AddMaterials(const SeedKey& s, Key& key) {
     key.materials.push_back(std::move(material));
   }
   if (key.materials.empty() && s.origin == Origin::kAwsKms) {
-    auto fresh = RandomMaterial(key.spec, key.creation_ms);
+    auto fresh = NewKeyMaterial(key.spec, key.creation_ms);
     if (!fresh) return fresh.error();
     key.materials.push_back(std::move(*fresh));
   }

@@ -6,7 +6,6 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include <kms/internal/encoding.hpp>
 #include <kms/internal/hash.hpp>
@@ -105,19 +104,6 @@ Result<KeySpec> SpecOf(EVP_PKEY* key) {
                  " key; KMS has RSA, EC, Ed25519 and SM2 key pairs");
 }
 
-Result<internal::SecretBytes> ToPkcs8(EVP_PKEY* key) {
-  std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> p8(
-      EVP_PKEY2PKCS8(key), PKCS8_PRIV_KEY_INFO_free);
-  int size = p8 ? i2d_PKCS8_PRIV_KEY_INFO(p8.get(), nullptr) : -1;
-  if (size <= 0) return MakeError(ErrorCode::kInternal, "cannot encode the key as PKCS#8");
-  internal::SecretBytes der(static_cast<size_t>(size));
-  unsigned char* out = der.data();
-  if (i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &out) != size) {
-    return MakeError(ErrorCode::kInternal, "cannot encode the key as PKCS#8");
-  }
-  return der;
-}
-
 // No passphrase: an encrypted PEM fails to load instead of prompting on the terminal.
 int NoPassword(char*, int, int, void*) { return 0; }
 
@@ -184,8 +170,8 @@ Result<PemKey> ParsePemPrivateKey(std::string_view pem) {
   internal::PkeyPtr key(raw);
   auto spec = SpecOf(key.get());
   if (!spec) return spec.error();
-  auto der = ToPkcs8(key.get());
-  if (!der) return der.error();
+  auto der = Pkcs8Der(key.get());
+  if (!der) return MakeError(ErrorCode::kInternal, "cannot encode the key as PKCS#8");
   return PemKey{*spec, std::move(*der)};
 }
 
@@ -212,19 +198,8 @@ bool IsMaterialId(std::string_view id) {
 }
 
 size_t SecretMaterialSize(KeySpec spec) {
-  switch (spec) {
-    case KeySpec::kSymmetricDefault:
-    case KeySpec::kHmac256:
-      return 32;
-    case KeySpec::kHmac224:
-      return 28;
-    case KeySpec::kHmac384:
-      return 48;
-    case KeySpec::kHmac512:
-      return 64;
-    default:
-      return 0;
-  }
+  if (spec == KeySpec::kSymmetricDefault) return 32;
+  return IsHmacSpec(spec) ? HmacKeySize(spec) : 0;
 }
 
 std::optional<KeyUsage> DefaultUsage(KeySpec spec) {
@@ -232,26 +207,6 @@ std::optional<KeyUsage> DefaultUsage(KeySpec spec) {
   if (IsHmacSpec(spec)) return KeyUsage::kGenerateVerifyMac;
   if (IsRsaSpec(spec)) return std::nullopt;
   return KeyUsage::kSignVerify;
-}
-
-bool UsageFitsSpec(KeySpec spec, KeyUsage usage) {
-  switch (spec) {
-    case KeySpec::kSymmetricDefault:
-      return usage == KeyUsage::kEncryptDecrypt;
-    case KeySpec::kRsa2048:
-    case KeySpec::kRsa3072:
-    case KeySpec::kRsa4096:
-      return usage == KeyUsage::kEncryptDecrypt || usage == KeyUsage::kSignVerify;
-    case KeySpec::kEccNistP256:
-    case KeySpec::kEccNistP384:
-    case KeySpec::kEccNistP521:
-      return usage == KeyUsage::kSignVerify || usage == KeyUsage::kKeyAgreement;
-    case KeySpec::kSm2:
-      return usage != KeyUsage::kGenerateVerifyMac;
-    default:
-      return IsHmacSpec(spec) ? usage == KeyUsage::kGenerateVerifyMac
-                              : usage == KeyUsage::kSignVerify;
-  }
 }
 
 }  // namespace kms::emulator::seed

@@ -51,7 +51,5 @@ size_t SecretMaterialSize(KeySpec spec);
 // GENERATE_VERIFY_MAC for HMAC, SIGN_VERIFY for ECC, Ed25519 and SM2; nullopt for RSA, which has
 // two equally likely usages and must be told. Pure.
 std::optional<KeyUsage> DefaultUsage(KeySpec spec);
-// AWS's KeySpec x KeyUsage rule (CreateKey). Pure.
-bool UsageFitsSpec(KeySpec spec, KeyUsage usage);
 
 }  // namespace kms::emulator::seed

@@ -13,21 +13,21 @@ namespace {
 Error Internal(std::string message) { return MakeError(ErrorCode::kInternal, std::move(message)); }
 
 Status DeleteExpired(sqlite::Database& db, int64_t now_ms) {
-  Result<sqlite::Statement> stmt =
-      db.Prepare("DELETE FROM import_parameters WHERE valid_to_ms < ?1");
-  if (!stmt) return stmt.error();
-  return stmt->BindInt(1, now_ms).Run();
+  return sqlite::RunStatement(db, "DELETE FROM import_parameters WHERE valid_to_ms < ?1",
+                              [&](sqlite::Statement& stmt) { stmt.BindInt(1, now_ms); });
 }
 
 Status Insert(sqlite::Database& db, const ImportParameters& params) {
-  Result<sqlite::Statement> stmt = db.Prepare(
+  return sqlite::RunStatement(
+      db,
       "INSERT INTO import_parameters (token_id, account, region, key_id, wrapping_algorithm, "
-      "wrapping_key_spec, private_key, valid_to_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!stmt) return stmt.error();
-  stmt->BindText(1, params.token_id).BindText(2, params.account).BindText(3, params.region);
-  stmt->BindText(4, params.key_id).BindText(5, ToString(params.algorithm));
-  stmt->BindText(6, ToString(params.key_spec)).BindBlob(7, params.private_key->span());
-  return stmt->BindInt(8, params.valid_to_ms).Run();
+      "wrapping_key_spec, private_key, valid_to_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      [&](sqlite::Statement& stmt) {
+        stmt.BindText(1, params.token_id).BindText(2, params.account).BindText(3, params.region);
+        stmt.BindText(4, params.key_id).BindText(5, ToString(params.algorithm));
+        stmt.BindText(6, ToString(params.key_spec)).BindBlob(7, params.private_key->span());
+        stmt.BindInt(8, params.valid_to_ms);
+      });
 }
 
 Result<ImportParameters> ReadRow(const sqlite::Statement& row) {

@@ -46,10 +46,7 @@ void BindKeyRow(sqlite::Statement& stmt, const Key& key) {
 }
 
 Status RunKeyStatement(sqlite::Database& db, std::string_view sql, const Key& key) {
-  Result<sqlite::Statement> stmt = db.Prepare(sql);
-  if (!stmt) return stmt.error();
-  BindKeyRow(*stmt, key);
-  return stmt->Run();
+  return sqlite::RunStatement(db, sql, [&](sqlite::Statement& stmt) { BindKeyRow(stmt, key); });
 }
 
 Status InsertKeyRow(sqlite::Database& db, const Key& key) {
@@ -75,13 +72,19 @@ Status UpdateKeyRow(sqlite::Database& db, const Key& key) {
                          key);
 }
 
-// Runs `sql` (parameters ?1..?3 = account, region, key id) once.
-Status RunForKey(sqlite::Database& db, std::string_view sql, std::string_view account,
-                 std::string_view region, std::string_view key_id) {
-  Result<sqlite::Statement> stmt = db.Prepare(sql);
-  if (!stmt) return stmt.error();
-  stmt->BindText(1, account).BindText(2, region).BindText(3, key_id);
-  return stmt->Run();
+// Runs `sql` (parameters ?1..?3 = account, region, key id or alias name) once.
+Status RunForRow(sqlite::Database& db, std::string_view sql, std::string_view account,
+                 std::string_view region, std::string_view id) {
+  return sqlite::RunStatement(db, sql, [&](sqlite::Statement& stmt) {
+    stmt.BindText(1, account).BindText(2, region).BindText(3, id);
+  });
+}
+
+// Parameters ?1..?6 of every statement that writes an aliases row.
+void BindAliasRow(sqlite::Statement& stmt, const Alias& alias) {
+  stmt.BindText(1, alias.account).BindText(2, alias.region).BindText(3, alias.name);
+  stmt.BindText(4, alias.target_key_id).BindInt(5, alias.creation_ms);
+  stmt.BindInt(6, alias.last_updated_ms);
 }
 
 // The rotation that made `material_id` current, or nullptr.
@@ -152,11 +155,11 @@ Status InsertTags(sqlite::Database& db, const Key& key) {
 // Replaces the key's material and tag rows with the snapshot's.
 Status WriteChildRows(sqlite::Database& db, const Key& key, bool replace) {
   if (replace) {
-    Status deleted = RunForKey(
+    Status deleted = RunForRow(
         db, "DELETE FROM key_materials WHERE account = ?1 AND region = ?2 AND key_id = ?3",
         key.account, key.region, key.id);
     if (!deleted) return deleted;
-    deleted = RunForKey(db, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND key_id = ?3",
+    deleted = RunForRow(db, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND key_id = ?3",
                         key.account, key.region, key.id);
     if (!deleted) return deleted;
   }
@@ -174,7 +177,7 @@ Status DeleteKeyRows(sqlite::Database& db, std::string_view account, std::string
            "DELETE FROM key_materials WHERE account = ?1 AND region = ?2 AND key_id = ?3",
            "DELETE FROM keys WHERE account = ?1 AND region = ?2 AND key_id = ?3",
        }) {
-    Status deleted = RunForKey(db, sql, account, region, key_id);
+    Status deleted = RunForRow(db, sql, account, region, key_id);
     if (!deleted) return deleted;
   }
   return {};
@@ -277,15 +280,12 @@ Status LoadMaterials(sqlite::Database& db, const KeyIndex& index) {
       "rotated_ms, state, valid_to_ms, description FROM key_materials "
       "ORDER BY account, region, key_id, position");
   if (!stmt) return stmt.error();
-  while (true) {
-    Result<bool> row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) return {};
+  return sqlite::ForEachRow(*stmt, [&]() -> Status {
     Key* key = FindLoaded(index, *stmt);
-    if (key == nullptr) continue;  // impossible with foreign keys on
+    if (key == nullptr) return {};  // impossible with foreign keys on
     key->materials.push_back(ReadMaterial(*stmt));
-    if (Status read = ReadRotation(*stmt, *key); !read) return read;
-  }
+    return ReadRotation(*stmt, *key);
+  });
 }
 
 Status LoadTags(sqlite::Database& db, const KeyIndex& index) {
@@ -293,14 +293,12 @@ Status LoadTags(sqlite::Database& db, const KeyIndex& index) {
       "SELECT account, region, key_id, tag_key, tag_value FROM tags "
       "ORDER BY account, region, key_id, position");
   if (!stmt) return stmt.error();
-  while (true) {
-    Result<bool> row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) return {};
+  return sqlite::ForEachRow(*stmt, [&]() -> Status {
     Key* key = FindLoaded(index, *stmt);
     if (key != nullptr)
       key->tags.push_back({std::string(stmt->Text(3)), std::string(stmt->Text(4))});
-  }
+    return {};
+  });
 }
 
 }  // namespace
@@ -313,10 +311,7 @@ Result<std::vector<std::shared_ptr<Key>>> LoadKeys(sqlite::Database& db) {
   if (!stmt) return stmt.error();
   std::vector<std::shared_ptr<Key>> keys;
   KeyIndex index;
-  while (true) {
-    Result<bool> row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) break;
+  Status loaded = sqlite::ForEachRow(*stmt, [&]() -> Status {
     Result<Key> key = ReadKeyRow(*stmt);
     if (!key) return key.error();
     keys.push_back(std::make_shared<Key>(std::move(*key)));
@@ -324,8 +319,10 @@ Result<std::vector<std::shared_ptr<Key>>> LoadKeys(sqlite::Database& db) {
     index.emplace(std::make_tuple(std::string_view(k.account), std::string_view(k.region),
                                   std::string_view(k.id)),
                   keys.back().get());
-  }
-  Status loaded = LoadMaterials(db, index);
+    return {};
+  });
+  if (!loaded) return loaded.error();
+  loaded = LoadMaterials(db, index);
   if (!loaded) return loaded.error();
   loaded = LoadTags(db, index);
   if (!loaded) return loaded.error();
@@ -352,31 +349,25 @@ Status DeleteKey(sqlite::Database& db, std::string_view account, std::string_vie
 }
 
 Status InsertAlias(sqlite::Database& db, const Alias& alias) {
-  Result<sqlite::Statement> stmt = db.Prepare(
+  return sqlite::RunStatement(
+      db,
       "INSERT INTO aliases (account, region, alias_name, target_key_id, creation_ms, "
-      "last_updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!stmt) return stmt.error();
-  stmt->BindText(1, alias.account).BindText(2, alias.region).BindText(3, alias.name);
-  stmt->BindText(4, alias.target_key_id).BindInt(5, alias.creation_ms);
-  return stmt->BindInt(6, alias.last_updated_ms).Run();
+      "last_updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      [&](sqlite::Statement& stmt) { BindAliasRow(stmt, alias); });
 }
 
 Status UpdateAlias(sqlite::Database& db, const Alias& alias) {
-  Result<sqlite::Statement> stmt = db.Prepare(
+  return sqlite::RunStatement(
+      db,
       "UPDATE aliases SET target_key_id = ?4, creation_ms = ?5, last_updated_ms = ?6 "
-      "WHERE account = ?1 AND region = ?2 AND alias_name = ?3");
-  if (!stmt) return stmt.error();
-  stmt->BindText(1, alias.account).BindText(2, alias.region).BindText(3, alias.name);
-  stmt->BindText(4, alias.target_key_id).BindInt(5, alias.creation_ms);
-  return stmt->BindInt(6, alias.last_updated_ms).Run();
+      "WHERE account = ?1 AND region = ?2 AND alias_name = ?3",
+      [&](sqlite::Statement& stmt) { BindAliasRow(stmt, alias); });
 }
 
 Status DeleteAlias(sqlite::Database& db, std::string_view account, std::string_view region,
                    std::string_view name) {
-  Result<sqlite::Statement> stmt =
-      db.Prepare("DELETE FROM aliases WHERE account = ?1 AND region = ?2 AND alias_name = ?3");
-  if (!stmt) return stmt.error();
-  return stmt->BindText(1, account).BindText(2, region).BindText(3, name).Run();
+  return RunForRow(db, "DELETE FROM aliases WHERE account = ?1 AND region = ?2 AND alias_name = ?3",
+                   account, region, name);
 }
 
 Result<std::vector<Alias>> LoadAliases(sqlite::Database& db) {
@@ -385,14 +376,14 @@ Result<std::vector<Alias>> LoadAliases(sqlite::Database& db) {
       "FROM aliases");
   if (!stmt) return stmt.error();
   std::vector<Alias> aliases;
-  while (true) {
-    Result<bool> row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) return aliases;
+  Status read = sqlite::ForEachRow(*stmt, [&]() -> Status {
     aliases.push_back(Alias{std::string(stmt->Text(0)), std::string(stmt->Text(1)),
                             std::string(stmt->Text(2)), std::string(stmt->Text(3)), stmt->Int(4),
                             stmt->Int(5)});
-  }
+    return {};
+  });
+  if (!read) return read.error();
+  return aliases;
 }
 
 }  // namespace kms::emulator::rows

@@ -89,6 +89,28 @@ class Database {
   sqlite3* db_ = nullptr;
 };
 
+// Prepares `sql`, lets `bind(Statement&)` set its parameters, and runs it once (Run). Errors:
+// Prepare's, the first bind failure, the step's.
+template <class Bind>
+Status RunStatement(Database& db, std::string_view sql, Bind&& bind) {
+  Result<Statement> stmt = db.Prepare(sql);
+  if (!stmt) return stmt.error();
+  bind(*stmt);
+  return stmt->Run();
+}
+
+// Steps `stmt` to its end, calling `on_row()` (returning Status) with each row ready to read.
+// Errors: the first failed step, or the first error `on_row` returns (which stops the walk).
+template <class OnRow>
+Status ForEachRow(Statement& stmt, OnRow&& on_row) {
+  while (true) {
+    Result<bool> row = stmt.Step();
+    if (!row) return row.error();
+    if (!*row) return {};
+    if (Status done = on_row(); !done) return done;
+  }
+}
+
 // BEGIN IMMEDIATE ... COMMIT; rolled back on destruction unless Commit() succeeded.
 class Transaction {
  public:

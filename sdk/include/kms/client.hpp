@@ -84,6 +84,17 @@ struct ResolvedClientConfig {
 // Thread-safe if the environment is.
 Result<ResolvedClientConfig> ResolveClientConfig(const ClientConfig& config);
 
+// The transport of a client made from `config`: config.transport when set, else a new
+// MakeHttpTransport with the timeouts and TLS verification of `config` and `ca_bundle` (the
+// resolved one, ResolvedClientConfig::ca_bundle). Errors: MakeHttpTransport's. Thread-safe.
+Result<std::shared_ptr<Transport>> MakeClientTransport(const ClientConfig& config,
+                                                       const std::optional<std::string>& ca_bundle);
+
+// An unsigned AWS JSON 1.1 call to `endpoint`: POST of `body` with the headers Host, Content-Type
+// application/x-amz-json-1.1, X-Amz-Target `target` ("TrentService.Encrypt") and User-Agent
+// kUserAgent. Sign it (sigv4::Sign) before each send. Pure.
+HttpRequest MakeJsonRequest(const Endpoint& endpoint, std::string_view target, std::string body);
+
 // A KMS client. Every operation method sends one JSON 1.1 request (X-Amz-Target
 // TrentService.<Operation>), retrying per RetryOptions, and returns the decoded response or
 // the error: the AWS error code, message, HTTP status and x-amzn-RequestId of the service's

@@ -60,19 +60,6 @@ void WipeJson(json::value& v) {
   }
 }
 
-HttpRequest BuildRequest(const Endpoint& endpoint, std::string_view operation) {
-  HttpRequest request;
-  request.method = "POST";
-  request.target = endpoint.path;
-  request.headers = {
-      {"Host", endpoint.HostHeader()},
-      {"Content-Type", std::string(kContentType)},
-      {"X-Amz-Target", std::string(kTargetPrefix) + std::string(operation)},
-      {"User-Agent", std::string(kUserAgent)},
-  };
-  return request;
-}
-
 // The one place requests are signed; called before every attempt (fresh X-Amz-Date).
 Status SignRequest(HttpRequest& request, const KmsClient::State& state) {
   auto now = state.clock ? state.clock() : std::chrono::system_clock::now();
@@ -132,21 +119,38 @@ Status DecodeBody(HttpResponse& response, Response& out) {
 
 }  // namespace
 
+Result<std::shared_ptr<Transport>> MakeClientTransport(
+    const ClientConfig& config, const std::optional<std::string>& ca_bundle) {
+  if (config.transport) return config.transport;
+  HttpTransportOptions options;
+  options.connect_timeout = config.connect_timeout;
+  options.read_timeout = config.read_timeout;
+  options.ca_bundle = ca_bundle;
+  options.verify_tls = config.verify_tls;
+  return MakeHttpTransport(options);
+}
+
+HttpRequest MakeJsonRequest(const Endpoint& endpoint, std::string_view target, std::string body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.target = endpoint.path;
+  request.headers = {
+      {"Host", endpoint.HostHeader()},
+      {"Content-Type", std::string(kContentType)},
+      {"X-Amz-Target", std::string(target)},
+      {"User-Agent", std::string(kUserAgent)},
+  };
+  request.body = std::move(body);
+  return request;
+}
+
 Result<KmsClient> KmsClient::Create(const ClientConfig& config) {
   auto resolved = ResolveClientConfig(config);
   if (!resolved) return resolved.error();
+  auto transport = MakeClientTransport(config, resolved->ca_bundle);
+  if (!transport) return transport.error();
   auto state = std::make_unique<State>();
-  state->transport = config.transport;
-  if (!state->transport) {
-    HttpTransportOptions options;
-    options.connect_timeout = config.connect_timeout;
-    options.read_timeout = config.read_timeout;
-    options.ca_bundle = resolved->ca_bundle;
-    options.verify_tls = config.verify_tls;
-    auto transport = MakeHttpTransport(options);
-    if (!transport) return transport.error();
-    state->transport = std::move(*transport);
-  }
+  state->transport = std::move(*transport);
   state->config = std::move(*resolved);
   state->retry = config.retry;
   state->clock = config.clock;
@@ -167,8 +171,8 @@ const ResolvedClientConfig& KmsClient::config() const { return state_->config; }
 
 Result<HttpResponse> KmsClient::Call(std::string_view operation, std::string& body) const {
   State& state = *state_;
-  HttpRequest request = BuildRequest(state.config.endpoint, operation);
-  request.body = std::move(body);
+  HttpRequest request = MakeJsonRequest(
+      state.config.endpoint, std::string(kTargetPrefix) + std::string(operation), std::move(body));
   int last_cost = 0;  // quota taken by the latest retry
   for (int attempt = 1;; ++attempt) {
     if (auto st = SignRequest(request, state); !st) {

@@ -1,4 +1,6 @@
 // Wire names of the KMS enumerations, as in the botocore model.
+#include <algorithm>
+#include <array>
 #include <kms/types.hpp>
 
 namespace kms {
@@ -42,20 +44,17 @@ constexpr std::string_view kKeyManager[] = {"AWS", "CUSTOMER"};
 constexpr std::string_view kEncryptionAlgorithm[] = {"SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1",
                                                      "RSAES_OAEP_SHA_256", "SM2PKE"};
 constexpr std::string_view kDataKeySpec[] = {"AES_128", "AES_256"};
-// botocore's CustomerMasterKeySpec enum, in KeySpec declaration order.
-constexpr std::string_view kCustomerMasterKeySpec[] = {"SYMMETRIC_DEFAULT",
-                                                       "RSA_2048",
-                                                       "RSA_3072",
-                                                       "RSA_4096",
-                                                       "ECC_NIST_P256",
-                                                       "ECC_NIST_P384",
-                                                       "ECC_NIST_P521",
-                                                       "ECC_SECG_P256K1",
-                                                       "HMAC_224",
-                                                       "HMAC_256",
-                                                       "HMAC_384",
-                                                       "HMAC_512",
-                                                       "SM2"};
+// botocore's CustomerMasterKeySpec enum, in KeySpec declaration order: the KeySpec names but
+// the specs added after it was deprecated.
+constexpr bool IsCustomerMasterKeySpec(std::string_view name) {
+  return name != "ECC_NIST_EDWARDS25519" && !name.starts_with("ML_DSA_");
+}
+constexpr auto kCustomerMasterKeySpec = [] {
+  std::array<std::string_view, std::ranges::count_if(kKeySpec, IsCustomerMasterKeySpec)> names{};
+  std::ranges::copy_if(kKeySpec, names.begin(), IsCustomerMasterKeySpec);
+  return names;
+}();
+static_assert(kCustomerMasterKeySpec.size() == 13);  // botocore's enum
 
 }  // namespace
 
