@@ -27,6 +27,10 @@ foreach(_kms_var IN ITEMS SQLite3_LIBRARY OPENSSL_CRYPTO_LIBRARY OPENSSL_SSL_LIB
   endif()
 endforeach()
 add_link_options(-static-libstdc++)
+# Compile exactly as the shared Release tree does, so ccache answers every compile of a static tree
+# and only linking costs time: Boost's shared imported targets add these two definitions. On ELF
+# they only choose BOOST_SYMBOL_IMPORT for declarations, which GCC and Clang define as nothing.
+add_compile_definitions(BOOST_CONTAINER_DYN_LINK BOOST_JSON_DYN_LINK)
 
 # The shipped programs get static_glibc_compat.cpp, once every target exists.
 function(_kms_static_glibc_compat)
