@@ -1,6 +1,8 @@
 // Parsing of the SigV4 Authorization header, with AWS's IncompleteSignatureException wording.
+#include <algorithm>
 #include <kms/sigv4.hpp>
-#include <map>
+#include <utility>
+#include <vector>
 
 namespace kms::sigv4 {
 namespace {
@@ -31,10 +33,19 @@ Error Incomplete(std::string message) {
 // AWS splits the parameters on commas and whitespace alike: "Credential= AKID/..." yields the
 // token "AKID/..." and the error "'AKID/...' not a valid key=value pair (missing equal-sign) in
 // Authorization header: '<header>'." (aws/aws-sdk-go#289, awslabs/fhir-works-on-aws-deployment
-// #379). A repeated key keeps its last value.
-Result<std::map<std::string, std::string, std::less<>>> SplitParameters(std::string_view params,
-                                                                        std::string_view header) {
-  std::map<std::string, std::string, std::less<>> out;
+// #379). A repeated key keeps its last value. Views into `params` (this runs for every request).
+using Parameters = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// The value of parameter `name` (the last one given), or nullptr.
+const std::string_view* Find(const Parameters& params, std::string_view name) {
+  auto it =
+      std::find_if(params.rbegin(), params.rend(), [&](const auto& p) { return p.first == name; });
+  return it == params.rend() ? nullptr : &it->second;
+}
+
+Result<Parameters> SplitParameters(std::string_view params, std::string_view header) {
+  Parameters out;
+  out.reserve(4);
   size_t i = 0;
   while (i < params.size()) {
     if (params[i] == ',' || IsSpace(params[i])) {
@@ -51,7 +62,7 @@ Result<std::map<std::string, std::string, std::less<>>> SplitParameters(std::str
       msg.append("Authorization header: '").append(header).append("'.");
       return Incomplete(std::move(msg));
     }
-    out[std::string(token.substr(0, eq))] = std::string(token.substr(eq + 1));
+    out.emplace_back(token.substr(0, eq), token.substr(eq + 1));
     i = end;
   }
   return out;
@@ -61,11 +72,10 @@ Result<std::map<std::string, std::string, std::less<>>> SplitParameters(std::str
 // (e.g. "Authorization header requires 'Signature' parameter. Authorization header requires
 // 'SignedHeaders' parameter. Authorization=AWS4-HMAC-SHA256 Credential=ABCDEF",
 // brendanhay/amazonka#316; the date sentence: aws/chalice#828).
-std::string MissingMessage(const std::map<std::string, std::string, std::less<>>& params,
-                           bool request_has_date) {
+std::string MissingMessage(const Parameters& params, bool request_has_date) {
   std::string msg;
   auto require = [&](const char* name) {
-    if (params.find(name) == params.end()) {
+    if (Find(params, name) == nullptr) {
       msg.append("Authorization header requires '").append(name).append("' parameter. ");
     }
   };
@@ -100,22 +110,22 @@ Result<AuthorizationHeader> ParseAuthorization(std::string_view value, bool requ
   if (out.algorithm != kAlgorithm) {
     return Incomplete("Unsupported AWS 'algorithm': '" + out.algorithm + "'.");
   }
-  const std::string& credential = params->find("Credential")->second;
+  std::string_view credential = *Find(*params, "Credential");
   std::vector<std::string> scope = Split(credential, '/');
   if (scope.size() != 5) {
     // AWS: kubernetes-sigs/aws-iam-authenticator#374, boto/boto3#1752.
     return Incomplete(
         "Credential must have exactly 5 slash-delimited elements, e.g. "
         "keyid/date/region/service/term, got '" +
-        credential + "'");
+        std::string(credential) + "'");
   }
   out.access_key_id = std::move(scope[0]);
   out.date = std::move(scope[1]);
   out.region = std::move(scope[2]);
   out.service = std::move(scope[3]);
   out.terminator = std::move(scope[4]);
-  out.signed_headers = Split(params->find("SignedHeaders")->second, ';');
-  out.signature = params->find("Signature")->second;
+  out.signed_headers = Split(*Find(*params, "SignedHeaders"), ';');
+  out.signature = std::string(*Find(*params, "Signature"));
   return out;
 }
 
