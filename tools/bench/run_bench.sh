@@ -130,10 +130,14 @@ def one_startup(emulator, db):
 
 def startup(emulator, runs, workdir, out):
     results = {}
-    for mode in ("memory", "file"):
+    # "existing": the everyday restart, with a database a first run created (not timed).
+    existing = os.path.join(workdir, "startup-existing.db")
+    one_startup(emulator, existing)
+    for mode in ("memory", "file", "existing"):
         samples = []
         for i in range(runs):
-            db = ":memory:" if mode == "memory" else os.path.join(workdir, f"startup-{i}.db")
+            db = {"memory": ":memory:", "existing": existing}.get(
+                mode, os.path.join(workdir, f"startup-{i}.db"))
             samples.append(one_startup(emulator, db))
         results[mode] = samples
     with open(out, "w") as f:
@@ -161,13 +165,14 @@ def report(startup_json, bench_json, bench_err, run_json, facts_json):
     facts = json.load(open(facts_json))
     run = json.load(open(run_json))
     rows = []
-    for mode, label in (("memory", "--db :memory:"), ("file", "--db <fresh file>")):
+    for mode, label in (("memory", "--db :memory:"), ("file", "--db <new file>: creates it"),
+                        ("existing", "--db <existing file>: a restart")):
         s = st[mode]
         rows.append((f"start-up to first answered GET /health, {label}",
                      fmt_range([x["health_ms"] for x in s])))
         rows.append((f"  of which: to the 'listening' line", fmt_range([x["line_ms"] for x in s])))
         rows.append((f"  RSS right after that first answer", fmt_range([x["rss_kib"] / 1024 for x in s], " MiB")))
-    s = st["memory"] + st["file"]
+    s = st["memory"] + st["file"] + st["existing"]
     rows.append(("SIGTERM to exit (exit codes " + ",".join(sorted({str(x["exit_code"]) for x in s})) + ")",
                  fmt_range([x["stop_ms"] for x in s])))
     mib = lambda k: f"{k / 1024:.1f} MiB"
