@@ -1,5 +1,7 @@
 // Streaming encryption and decryption: odd chunk sizes, constant memory on large inputs, what is
 // released when (signed and unsigned suites), Discard on failure, and the stock sinks.
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -64,6 +66,126 @@ TEST_CASE("Streaming 48 MiB each way stays within a few MiB of memory") {
   CHECK(plaintext.size == kTotal);
   CHECK(plaintext.sum == expected_sum);
   CHECK(decryptor.peak_buffered_bytes() < (size_t{3} << 20));
+}
+
+// Signed messages hash their first 4 MiB inline and the rest on a second thread; these sizes
+// are past that point.
+constexpr size_t kLargeSigned = (size_t{9} << 20) + 4321;
+
+// The aws-crypto-public-key of a (well-formed) signed message.
+std::string PublicKeyOf(std::span<const uint8_t> message) {
+  auto layout = InspectMessage(message);
+  REQUIRE_MESSAGE(layout.has_value(), layout.error().message);
+  return layout->header.encryption_context.at("aws-crypto-public-key");
+}
+
+// Checks the footer with OpenSSL alone: an ECDSA P-384 signature, by `base64` (a compressed
+// point), over the SHA-384 of every byte before the footer.
+bool FooterSignsMessage(std::span<const uint8_t> message, const std::string& base64) {
+  std::vector<uint8_t> point(base64.size());
+  int decoded = EVP_DecodeBlock(point.data(), reinterpret_cast<const uint8_t*>(base64.data()),
+                                static_cast<int>(base64.size()));
+  REQUIRE(decoded > 0);
+  point.resize(static_cast<size_t>(decoded) - std::count(base64.begin(), base64.end(), '='));
+  size_t signature_length = 0;  // DER: 0x30, then at most 104 bytes in all for P-384
+  for (size_t n = 8; n <= 104 && signature_length == 0; ++n) {
+    const uint8_t* at = message.data() + message.size() - n - 2;
+    if (((at[0] << 8) | at[1]) == static_cast<int>(n) && at[2] == 0x30) signature_length = n;
+  }
+  REQUIRE(signature_length != 0);
+  auto signed_bytes = message.first(message.size() - signature_length - 2);
+  uint8_t digest[48];
+  unsigned digest_length = 0;
+  REQUIRE(EVP_Digest(signed_bytes.data(), signed_bytes.size(), digest, &digest_length, EVP_sha384(),
+                     nullptr) == 1);
+  char group[] = "P-384";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
+      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
+      OSSL_PARAM_construct_end()};
+  EVP_PKEY_CTX* from = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
+  EVP_PKEY* key = nullptr;
+  bool loaded = EVP_PKEY_fromdata_init(from) == 1 &&
+                EVP_PKEY_fromdata(from, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
+  EVP_PKEY_CTX_free(from);
+  REQUIRE(loaded);
+  EVP_PKEY_CTX* verify = EVP_PKEY_CTX_new(key, nullptr);
+  bool ok = EVP_PKEY_verify_init(verify) == 1 &&
+            EVP_PKEY_CTX_set_signature_md(verify, EVP_sha384()) == 1 &&
+            EVP_PKEY_verify(verify, signed_bytes.data() + signed_bytes.size() + 2, signature_length,
+                            digest, digest_length) == 1;
+  EVP_PKEY_CTX_free(verify);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
+TEST_CASE("A large signed message is signed over the SHA-384 of every byte before its footer") {
+  auto keyring = AesKeyring();
+  auto plaintext = Pattern(kLargeSigned, 5);
+  for (size_t chunk : {size_t{1} << 20, size_t{333331}}) {
+    CAPTURE(chunk);
+    auto message = StreamEncrypt(*keyring, plaintext, {}, chunk);
+    auto public_key = PublicKeyOf(message);
+    CHECK(FooterSignsMessage(message, public_key));
+    message[message.size() / 2] ^= 0x40;  // a body byte: the signature no longer covers it
+    CHECK_FALSE(FooterSignsMessage(message, public_key));
+  }
+  auto one_shot = EncryptOrDie(*keyring, plaintext, {});
+  CHECK(FooterSignsMessage(one_shot, PublicKeyOf(one_shot)));
+}
+
+TEST_CASE("A large signed message decrypts in chunks; a changed signature fails at the footer") {
+  auto keyring = AesKeyring();
+  auto plaintext = Pattern(kLargeSigned, 6);
+  auto message = EncryptOrDie(*keyring, plaintext, {});
+  for (size_t chunk : {size_t{65521}, size_t{1} << 20}) {
+    CAPTURE(chunk);
+    CountingSink sink;
+    REQUIRE(StreamDecryptInto(*keyring, message, {}, chunk, sink).has_value());
+    CHECK(sink.size == plaintext.size());
+    CHECK(sink.sum == Checksum(plaintext));
+  }
+  message[message.size() - 5] ^= 0x01;  // inside the signature
+  RecordingSink sink;
+  auto st = StreamDecryptInto(*keyring, message, {}, 65521, sink);
+  REQUIRE(!st.has_value());
+  CHECK(st.error().code == ErrorCode::kInvalidCiphertext);
+  CHECK(st.error().message == "Signature verification failed");
+  CHECK(sink.writes > 0);  // regular frames were released before the footer
+  CHECK(sink.discards == 1);
+  auto one_shot = Decrypt(*keyring, message, {});
+  REQUIRE(!one_shot.has_value());
+  CHECK(one_shot.error().message == "Signature verification failed");
+}
+
+TEST_CASE("Streams of a large signed message dropped halfway stop cleanly") {
+  auto keyring = AesKeyring();
+  auto plaintext = Pattern(kLargeSigned, 7);
+  auto message = EncryptOrDie(*keyring, plaintext, {});
+  auto first_part = std::span<const uint8_t>(message).first(size_t{7} << 20);
+  {
+    CountingSink sink;
+    StreamDecryptor decryptor(*keyring, {}, sink);
+    REQUIRE(decryptor.Update(first_part).has_value());
+    auto finish = decryptor.Finish();
+    REQUIRE(!finish.has_value());
+    CHECK(finish.error().message.starts_with("Message is truncated: it ends in frame "));
+    CHECK(sink.discards == 1);
+  }
+  {
+    CountingSink sink;
+    StreamDecryptor decryptor(*keyring, {}, sink);
+    REQUIRE(decryptor.Update(first_part).has_value());
+    CHECK(sink.size > (size_t{6} << 20));
+  }  // destroyed while its hashing thread may still be busy
+  {
+    RecordingSink sink;
+    auto encryptor = StreamEncryptor::Create(*keyring, {}, sink);
+    REQUIRE(encryptor.has_value());
+    REQUIRE(
+        encryptor->Update(std::span<const uint8_t>(plaintext).first(size_t{6} << 20)).has_value());
+    CHECK(sink.data.size() > (size_t{6} << 20));
+  }  // never finished
 }
 
 TEST_CASE("Unsigned suites release each frame as soon as its tag verifies") {

@@ -13,6 +13,7 @@
 #include <kms/internal/encoding.hpp>
 
 #include "bytes.hpp"
+#include "hash_worker.hpp"
 #include "header.hpp"
 
 namespace kms::envelope::detail {
@@ -167,23 +168,44 @@ bool VerifyHeaderTag(std::span<const uint8_t> key, std::span<const uint8_t> iv,
   return GcmTag(false, key, iv, header_body, required_context, copy);
 }
 
+SignatureHash::SignatureHash() = default;
+SignatureHash::~SignatureHash() = default;
+
 Status SignatureHash::Init(SignatureAlgorithm algorithm) {
   const EVP_MD* md = SignatureDigest(algorithm);
+  worker_.reset();
   ctx_.reset(EVP_MD_CTX_new());
+  inline_bytes_ = 0;
+  inline_failed_ = false;
   if (md == nullptr || !ctx_ || EVP_DigestInit_ex2(ctx_.get(), md, nullptr) != 1) {
     return OpenSslFailed("Signature hash setup");
   }
   return {};
 }
 
+// A worker is tried once, when the message turns out to be large: small messages (and the
+// header) never pay for a thread.
 void SignatureHash::Update(std::span<const uint8_t> bytes) {
-  if (ctx_ && !bytes.empty()) EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size());
+  if (!ctx_ || bytes.empty()) return;
+  if (worker_) {
+    worker_->Update(bytes);  // a failed update comes back from Final
+    return;
+  }
+  inline_failed_ = EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()) != 1 || inline_failed_;
+  bool was_small = inline_bytes_ < kInlineBytes;
+  inline_bytes_ += bytes.size();
+  if (was_small && inline_bytes_ >= kInlineBytes) worker_ = HashWorker::Start(ctx_.get());
 }
 
 Result<std::vector<uint8_t>> SignatureHash::Final() {
+  bool ok = ctx_ != nullptr && !inline_failed_;
+  if (worker_) {
+    ok = worker_->Drain() && ok;
+    worker_.reset();
+  }
   std::vector<uint8_t> digest(EVP_MAX_MD_SIZE);
   unsigned len = 0;
-  if (!ctx_ || EVP_DigestFinal_ex(ctx_.get(), digest.data(), &len) != 1) {
+  if (!ok || EVP_DigestFinal_ex(ctx_.get(), digest.data(), &len) != 1) {
     return OpenSslFailed("Signature hash");
   }
   digest.resize(len);

@@ -8,12 +8,15 @@
 #include <kms/internal/openssl_ptr.hpp>
 #include <kms/internal/secret_bytes.hpp>
 #include <kms/result.hpp>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace kms::envelope::detail {
+
+class HashWorker;
 
 // AES-GCM with the key scheduled once per message; each frame only sets its IV. Not
 // thread-safe; one per message.
@@ -56,17 +59,30 @@ bool VerifyHeaderTag(std::span<const uint8_t> key, std::span<const uint8_t> iv,
                      std::span<const uint8_t> required_context,
                      std::span<const uint8_t, kTagLength> tag);
 
-// Incremental hash of the signed bytes (SHA-256 for P-256, SHA-384 for P-384).
+// Incremental hash of the signed bytes (SHA-256 for P-256, SHA-384 for P-384). The first
+// kInlineBytes are hashed in the caller's thread; the rest of a large message on a HashWorker
+// thread (if one starts), so hashing overlaps encryption and I/O. Not thread-safe; not movable
+// (the worker holds the digest context).
 class SignatureHash {
  public:
+  SignatureHash();
+  ~SignatureHash();
+  SignatureHash(const SignatureHash&) = delete;
+  SignatureHash& operator=(const SignatureHash&) = delete;
+
   Status Init(SignatureAlgorithm algorithm);
   void Update(std::span<const uint8_t> bytes);
   // The digest; kInternal on OpenSSL failure.
   Result<std::vector<uint8_t>> Final();
   bool active() const { return ctx_ != nullptr; }
 
+  static constexpr uint64_t kInlineBytes = uint64_t{4} << 20;
+
  private:
   internal::MdCtxPtr ctx_;
+  std::unique_ptr<HashWorker> worker_;  // declared after ctx_: stopped before ctx_ is freed
+  uint64_t inline_bytes_ = 0;
+  bool inline_failed_ = false;
 };
 
 struct SigningKey {

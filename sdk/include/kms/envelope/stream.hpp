@@ -14,6 +14,12 @@
 // On any failure the sink's Discard() is called once, so it can wipe or delete what it got, and
 // the error says what failed. Memory stays bounded by about one frame plus about 2 MiB of output
 // buffer, whatever the message size.
+//
+// Signed suites, both ways (and in the one-shot Encrypt and Decrypt): past the first 4 MiB of a
+// message, its signature hash (SHA-384 or SHA-256) runs on a thread of its own, joined before
+// Finish returns or when the stream is destroyed, over copies of the message bytes in a 4 MiB
+// queue; on a machine with a free core, hashing then overlaps encryption and I/O. The sink is
+// only ever called from the caller's thread.
 #pragma once
 
 #include <cstdint>
