@@ -25,6 +25,22 @@ Error CannotRead(Sink& sink) {
   return MakeError(ErrorCode::kValidation, "Cannot read the input");
 }
 
+// Update of both stream directions (their Impls have the same members): feeds `bytes` to the core
+// kSlice at a time, flushing the output whenever it fills, so what is buffered stays bounded.
+template <class Impl>
+Status FeedInSlices(Impl& d, std::span<const uint8_t> bytes) {
+  if (d.failed) return d.error;
+  while (!bytes.empty()) {
+    auto slice = bytes.first(std::min(kSlice, bytes.size()));
+    bytes = bytes.subspan(slice.size());
+    if (auto st = d.core.Update(slice); !st) return d.Fail(st.error());
+    d.Track();
+    if (auto st = d.out.MaybeFlush(); !st) return d.Fail(st.error());
+  }
+  if (auto st = d.out.Flush(); !st) return d.Fail(st.error());
+  return {};
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -159,17 +175,7 @@ Result<StreamEncryptor> StreamEncryptor::Create(const Keyring& keyring,
 }
 
 Status StreamEncryptor::Update(std::span<const uint8_t> plaintext) {
-  Impl& d = *impl_;
-  if (d.failed) return d.error;
-  while (!plaintext.empty()) {
-    auto slice = plaintext.first(std::min(kSlice, plaintext.size()));
-    plaintext = plaintext.subspan(slice.size());
-    if (auto st = d.core.Update(slice); !st) return d.Fail(st.error());
-    d.Track();
-    if (auto st = d.out.MaybeFlush(); !st) return d.Fail(st.error());
-  }
-  if (auto st = d.out.Flush(); !st) return d.Fail(st.error());
-  return {};
+  return FeedInSlices(*impl_, plaintext);
 }
 
 Status StreamEncryptor::Finish() {
@@ -219,17 +225,7 @@ StreamDecryptor& StreamDecryptor::operator=(StreamDecryptor&&) noexcept = defaul
 StreamDecryptor::~StreamDecryptor() = default;
 
 Status StreamDecryptor::Update(std::span<const uint8_t> message_bytes) {
-  Impl& d = *impl_;
-  if (d.failed) return d.error;
-  while (!message_bytes.empty()) {
-    auto slice = message_bytes.first(std::min(kSlice, message_bytes.size()));
-    message_bytes = message_bytes.subspan(slice.size());
-    if (auto st = d.core.Update(slice); !st) return d.Fail(st.error());
-    d.Track();
-    if (auto st = d.out.MaybeFlush(); !st) return d.Fail(st.error());
-  }
-  if (auto st = d.out.Flush(); !st) return d.Fail(st.error());
-  return {};
+  return FeedInSlices(*impl_, message_bytes);
 }
 
 Status StreamDecryptor::Finish() {
