@@ -49,21 +49,6 @@ const std::string kKeySpecSet =
     "ECC_SECG_P256K1, RSA_4096, SYMMETRIC_DEFAULT, HMAC_256, HMAC_224, HMAC_512, ML_DSA_44, "
     "ML_DSA_65, ML_DSA_87, ECC_NIST_EDWARDS25519]";
 
-const std::string kDefaultPolicy =
-    "{\n"
-    "  \"Version\" : \"2012-10-17\",\n"
-    "  \"Id\" : \"key-default-1\",\n"
-    "  \"Statement\" : [ {\n"
-    "    \"Sid\" : \"Enable IAM User Permissions\",\n"
-    "    \"Effect\" : \"Allow\",\n"
-    "    \"Principal\" : {\n"
-    "      \"AWS\" : \"arn:aws:iam::111122223333:root\"\n"
-    "    },\n"
-    "    \"Action\" : \"kms:*\",\n"
-    "    \"Resource\" : \"*\"\n"
-    "  } ]\n"
-    "}";
-
 }  // namespace
 
 // ---- CreateKey ----

@@ -23,6 +23,22 @@ inline const std::string kRegion = "us-east-1";
 inline const std::string kOtherRegion = "eu-west-1";
 inline constexpr int64_t kDayMs = 86'400'000;
 
+// AWS's default key policy for a key of kAccount, byte for byte as GetKeyPolicy returns it.
+inline const std::string kDefaultPolicy =
+    "{\n"
+    "  \"Version\" : \"2012-10-17\",\n"
+    "  \"Id\" : \"key-default-1\",\n"
+    "  \"Statement\" : [ {\n"
+    "    \"Sid\" : \"Enable IAM User Permissions\",\n"
+    "    \"Effect\" : \"Allow\",\n"
+    "    \"Principal\" : {\n"
+    "      \"AWS\" : \"arn:aws:iam::111122223333:root\"\n"
+    "    },\n"
+    "    \"Action\" : \"kms:*\",\n"
+    "    \"Resource\" : \"*\"\n"
+    "  } ]\n"
+    "}";
+
 inline boost::json::object Json(std::string_view text) {
   return boost::json::parse(text).as_object();
 }

@@ -15,21 +15,6 @@ using namespace kms::emulator::testing;
 
 namespace {
 
-const std::string kDefaultPolicy =
-    "{\n"
-    "  \"Version\" : \"2012-10-17\",\n"
-    "  \"Id\" : \"key-default-1\",\n"
-    "  \"Statement\" : [ {\n"
-    "    \"Sid\" : \"Enable IAM User Permissions\",\n"
-    "    \"Effect\" : \"Allow\",\n"
-    "    \"Principal\" : {\n"
-    "      \"AWS\" : \"arn:aws:iam::111122223333:root\"\n"
-    "    },\n"
-    "    \"Action\" : \"kms:*\",\n"
-    "    \"Resource\" : \"*\"\n"
-    "  } ]\n"
-    "}";
-
 constexpr std::string_view kNoPrincipal = "Policy contains a statement with no principal.";
 constexpr std::string_view kInvalidPrincipals =
     "Policy contains a statement with one or more invalid principals.";
