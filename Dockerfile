@@ -17,7 +17,7 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
 FROM debian:12-slim
 # The shared libraries kms-emulator links (libc6 and libgcc-s1 are in the base image).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libssl3 libsqlite3-0 libboost-json1.81.0 libstdc++6 \
+ && apt-get install -y --no-install-recommends libssl3 libsqlite3-0 libzstd1 libboost-json1.81.0 libstdc++6 \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --home-dir /data --no-create-home \
             --shell /usr/sbin/nologin kms \

@@ -9,7 +9,7 @@ need=()
 want_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed' || need+=("$1"); }
 
 for p in g++ make cmake pkg-config libboost1.81-dev libboost-json1.81-dev libssl-dev \
-         libsqlite3-dev doctest-dev ccache; do
+         libsqlite3-dev libzstd-dev doctest-dev ccache; do
   want_pkg "$p"
 done
 if [ "$mode" = test ]; then

@@ -1,5 +1,5 @@
 """-DKMS_STATIC=ON: configures a separate Release tree, builds kms-emulator and kmsctl, checks
-that they link no libssl, libcrypto, libsqlite3, libboost or libstdc++ (only glibc and
+that they link no libssl, libcrypto, libsqlite3, libzstd, libboost or libstdc++ (only glibc and
 libgcc_s), prints the newest glibc symbol version they need and checks it is at most 2.34, then
 starts the static emulator (127.0.0.1, port 0, ended by PID), reads /health and lets the static
 kmsctl create a key through http://localhost:PORT (getaddrinfo).
@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import Emulator  # noqa: E402
 
 ALLOWED_NEEDED = {"libc.so.6", "libm.so.6", "libgcc_s.so.1", "ld-linux-x86-64.so.2"}
-FORBIDDEN_NEEDED = re.compile(r"lib(ssl|crypto|sqlite3|boost|stdc\+\+)")
+FORBIDDEN_NEEDED = re.compile(r"lib(ssl|crypto|sqlite3|zstd|boost|stdc\+\+)")
 GLIBC_FLOOR = (2, 34)  # documented in cmake/kms_static.cmake and README
 SKIP = 77
 
@@ -54,7 +54,7 @@ def check_linkage(binary):
     dynamic = subprocess.run(["readelf", "-d", binary], capture_output=True, text=True).stdout
     needed = set(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+)\]", dynamic))
     print("%s NEEDED: %s" % (name, " ".join(sorted(needed))))
-    check("%s links none of libssl/libcrypto/libsqlite3/libboost/libstdc++: %r" % (name, needed),
+    check("%s links none of libssl/libcrypto/libsqlite3/libzstd/libboost/libstdc++: %r" % (name, needed),
           not any(FORBIDDEN_NEEDED.match(n) for n in needed))
     check("%s links only glibc and libgcc_s: %r" % (name, sorted(needed - ALLOWED_NEEDED)),
           needed <= ALLOWED_NEEDED)

@@ -110,7 +110,7 @@ def check_dockerfile(root, stages, binary):
     with open(os.path.join(root, "tools", "install_deps.sh")) as f:
         packages = install_deps_build_packages(f.read())
     check("install_deps.sh lists the build packages: %r" % packages,
-          {"g++", "cmake", "libssl-dev", "libsqlite3-dev", "libboost-json1.81-dev"} <= packages)
+          {"g++", "cmake", "libssl-dev", "libsqlite3-dev", "libzstd-dev", "libboost-json1.81-dev"} <= packages)
     with open(os.path.join(root, "tools", "run.sh")) as f:
         run_sh = cmake_commands(shell_commands(f.read()), "$root")
     docker_run = [c for c in shell_commands(re.sub(r"--mount=\S+", "", runs))]

@@ -14,17 +14,9 @@ namespace {
 
 constexpr const char* kMemoryPath = ":memory:";
 
-constexpr std::string_view kInsertHead =
-    "INSERT INTO audit_events (event_time_ms, event_name, account, region, key_arn, request_id, "
-    "record) VALUES ";
-constexpr int kColumns = 7;
-
-// INSERT ... VALUES (?,?,?,?,?,?,?), ... for `rows` rows.
-std::string InsertSql(size_t rows) {
-  std::string sql(kInsertHead);
-  for (size_t i = 0; i < rows; ++i) sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?)");
-  return sql;
-}
+constexpr std::string_view kInsert =
+    "INSERT INTO audit_batches (first_seq, events, first_ms, last_ms, data) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
 
 constexpr std::string_view kRecordUse =
     "INSERT INTO key_last_usage (key_arn, operation, used_ms, event_id, request_id) "
@@ -32,13 +24,16 @@ constexpr std::string_view kRecordUse =
     "operation = excluded.operation, used_ms = excluded.used_ms, event_id = excluded.event_id, "
     "request_id = excluded.request_id WHERE excluded.used_ms >= key_last_usage.used_ms";
 
-// Newest first (by id: the order events were written) within [?3, ?4], below the paging cursor
-// ?5, for one event name when ?6 is not NULL. The other attributes are matched on the parsed
-// record (Matches): records are stored in their compact form (record_codec.hpp).
+// The batches that may hold events numbered below ?1 and from ?2 on, in [?3, ?4], newest first
+// (by id: the order they were written). Their events are filtered one by one (Lookup).
 constexpr std::string_view kLookup =
-    "SELECT id, event_time_ms, record FROM audit_events WHERE account = ?1 AND region = ?2 AND "
-    "event_time_ms >= ?3 AND event_time_ms <= ?4 AND id < ?5 AND (?6 IS NULL OR event_name = ?6) "
-    "ORDER BY id DESC";
+    "SELECT first_seq, data FROM audit_batches WHERE first_seq < ?1 AND first_seq + events > ?2 "
+    "AND last_ms >= ?3 AND first_ms <= ?4 ORDER BY id DESC";
+
+// Events moved from v3's table per transaction step (kMaxBatchEvents per stored batch).
+constexpr std::string_view kLegacyEvents =
+    "SELECT event_time_ms, event_name, coalesce(account, ''), coalesce(region, ''), record "
+    "FROM audit_events ORDER BY id";
 
 std::string_view Member(const boost::json::object& o, std::string_view name) {
   auto it = o.find(name);
@@ -127,58 +122,87 @@ Result<AuditDb> AuditDb::Open(const std::string& path) {
   if (Status configured = Configure(*db, in_memory); !configured) return configured.error();
   AuditDb out(std::move(*db));
   out.in_memory_ = in_memory;
-  std::string insert_one = InsertSql(1), insert_many = InsertSql(kRowsPerInsert);
-  std::pair<std::string_view, std::optional<sqlite::Statement>*> statements[] = {
-      {insert_one, &out.insert_}, {insert_many, &out.insert_many_},
-      {kRecordUse, &out.use_},    {"BEGIN IMMEDIATE", &out.begin_},
-      {"COMMIT", &out.commit_},   {"ROLLBACK", &out.rollback_}};
-  for (auto& [sql, slot] : statements) {
-    auto stmt = out.db_.Prepare(sql);
-    if (!stmt) return stmt.error();
-    slot->emplace(std::move(*stmt));
+  if (Status prepared = out.Prepare(); !prepared) return prepared.error();
+  if (!in_memory) {
+    if (Status moved = out.MoveLegacyEvents(); !moved) return moved.error();
   }
+  auto next = out.LoadNextSeq();
+  if (!next) return next.error();
+  out.next_seq_ = *next;
   return out;
 }
 
-// Binds event `e` as row `row` (0-based) of an INSERT statement.
-void AuditDb::BindEvent(sqlite::Statement& s, int row, const EventView& e,
-                        std::string_view stored) {
-  std::string_view key_arn;
-  ForEachArn(e.Resources(), [&](std::string_view arn) {
-    if (key_arn.empty() && arn.find(":key/") != std::string_view::npos) key_arn = arn;
-  });
-  // Every value lives in the batch until the statement has run: no copies needed.
-  int p = row * kColumns;
-  s.BindInt(p + 1, e.TimeMs()).BindTextNoCopy(p + 2, e.EventName());
-  s.BindTextNoCopy(p + 3, e.Account()).BindTextNoCopy(p + 4, e.Region());
-  if (key_arn.empty()) {
-    s.BindNull(p + 5);
-  } else {
-    s.BindTextNoCopy(p + 5, key_arn);
+Status AuditDb::Prepare() {
+  std::pair<std::string_view, std::optional<sqlite::Statement>*> statements[] = {
+      {kInsert, &insert_},
+      {kRecordUse, &use_},
+      {"BEGIN IMMEDIATE", &begin_},
+      {"COMMIT", &commit_},
+      {"ROLLBACK", &rollback_}};
+  for (auto& [sql, slot] : statements) {
+    auto stmt = db_.Prepare(sql);
+    if (!stmt) return stmt.error();
+    slot->emplace(std::move(*stmt));
   }
-  s.BindTextNoCopy(p + 6, e.RequestId()).BindTextNoCopy(p + 7, stored);
+  return {};
 }
 
-Status AuditDb::InsertEvents(const EventBatch& batch) {
-  // The compact records live in compact_ until their statement has run.
-  auto compact = [this](size_t row, const EventView& e) -> std::string_view {
-    compact_[row].clear();
-    CompactRecord(e.Record(), compact_[row]);
-    return compact_[row];
-  };
-  size_t i = 0;
-  for (; i + kRowsPerInsert <= batch.size(); i += kRowsPerInsert) {
-    for (size_t row = 0; row < kRowsPerInsert; ++row) {
-      EventView e = batch[i + row];
-      BindEvent(*insert_many_, static_cast<int>(row), e, compact(row, e));
+Result<int64_t> AuditDb::LoadNextSeq() {
+  return db_.QueryInt("SELECT coalesce(max(first_seq + events), 1) FROM audit_batches");
+}
+
+// Events an older emulator stored one row each (plain or compact JSON) become batches, oldest
+// first, numbered before every new event; the old rows go in the same transaction.
+Status AuditDb::MoveLegacyEvents() {
+  auto legacy = db_.QueryInt("SELECT count(*) FROM audit_events");
+  if (!legacy) return legacy.error();
+  if (*legacy == 0) return {};
+  auto next = LoadNextSeq();
+  if (!next) return next.error();
+  next_seq_ = *next;
+  Result<sqlite::Transaction> tx = sqlite::Transaction::Begin(db_);
+  if (!tx) return tx.error();
+  auto select = db_.Prepare(kLegacyEvents);
+  if (!select) return select.error();
+  std::vector<std::string> texts;  // the rows of one batch: event name, account, region, record
+  std::vector<int64_t> times;
+  auto flush = [&]() -> Status {
+    entries_.clear();
+    for (size_t i = 0; i < times.size(); ++i) {
+      entries_.push_back(
+          {times[i], texts[4 * i + 1], texts[4 * i + 2], texts[4 * i], texts[4 * i + 3]});
     }
-    if (Status ran = insert_many_->Run(); !ran) return ran;
+    Status stored = times.empty() ? Status() : InsertEntries(entries_);
+    texts.clear();
+    times.clear();
+    return stored;
+  };
+  Status read = sqlite::ForEachRow(*select, [&]() -> Status {
+    times.push_back(select->Int(0));
+    for (int column = 1; column <= 3; ++column) texts.emplace_back(select->Text(column));
+    texts.push_back(ExpandRecord(select->Text(4)));
+    if (times.size() < kMaxBatchEvents) return {};
+    return flush();
+  });
+  if (!read) return read;
+  if (Status last = flush(); !last) return last;
+  if (Status dropped = db_.Exec("DELETE FROM audit_events"); !dropped) return dropped;
+  return tx->Commit();
+}
+
+Status AuditDb::InsertEntries(std::span<const BatchEntry> entries) {
+  auto frame = encoder_.Encode(entries);
+  if (!frame) return frame.error();
+  int64_t first_ms = INT64_MAX, last_ms = INT64_MIN;
+  for (const BatchEntry& e : entries) {
+    first_ms = std::min(first_ms, e.time_ms);
+    last_ms = std::max(last_ms, e.time_ms);
   }
-  for (; i < batch.size(); ++i) {
-    EventView e = batch[i];
-    BindEvent(*insert_, 0, e, compact(0, e));
-    if (Status ran = insert_->Run(); !ran) return ran;
-  }
+  auto count = static_cast<int64_t>(entries.size());
+  insert_->BindInt(1, next_seq_).BindInt(2, count).BindInt(3, first_ms).BindInt(4, last_ms);
+  insert_->BindBlob(5, *frame);
+  if (Status ran = insert_->Run(); !ran) return ran;
+  next_seq_ += count;
   return {};
 }
 
@@ -203,69 +227,75 @@ Status AuditDb::RecordUses(const EventBatch& batch) {
 
 Status AuditDb::Insert(const EventBatch& batch) {
   if (batch.empty()) return {};
+  int64_t first_seq = next_seq_;
   // Prepared BEGIN/COMMIT: sqlite::Transaction would parse them again for every batch.
   if (Status begun = begin_->Run(); !begun) return begun;
-  Status written = InsertEvents(batch);
+  Status written;
+  for (size_t begin = 0; begin < batch.size() && written; begin += kMaxBatchEvents) {
+    size_t end = std::min(batch.size(), begin + kMaxBatchEvents);
+    entries_.clear();
+    for (size_t i = begin; i < end; ++i) {
+      EventView e = batch[i];
+      entries_.push_back({e.TimeMs(), e.Account(), e.Region(), e.EventName(), e.Record()});
+    }
+    written = InsertEntries(entries_);
+  }
   if (written) written = RecordUses(batch);
-  if (written) return commit_->Run();
+  if (written) written = commit_->Run();
+  if (written) return {};
   // Without a journal (in memory) ROLLBACK is undefined: keep what was written instead.
   Status ended = in_memory_ ? commit_->Run() : rollback_->Run();
   (void)ended;  // the insert's error is the one to report
+  auto next = LoadNextSeq();
+  next_seq_ = next ? std::max(*next, first_seq) : first_seq;
   return written;
 }
 
 Result<int64_t> AuditDb::Prune(int64_t oldest_kept_ms, int64_t max_events) {
-  int64_t deleted = 0;
-  auto run = [&](std::string_view sql, int64_t value) -> Status {
-    auto stmt = db_.Prepare(sql);
-    if (!stmt) return stmt.error();
-    stmt->BindInt(1, value);
-    if (Status ran = stmt->Run(); !ran) return ran;
-    auto changes = db_.QueryInt("SELECT changes()");
-    if (!changes) return changes.error();
-    deleted += *changes;
-    return {};
-  };
-  if (oldest_kept_ms != INT64_MIN) {
-    // The oldest events, in the order they were written, up to the first one still kept: a walk
-    // from the table's start that stops at once when nothing has expired.
-    Status s =
-        run("DELETE FROM audit_events WHERE id < coalesce((SELECT id FROM audit_events WHERE "
-            "event_time_ms >= ?1 ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM audit_events))",
-            oldest_kept_ms);
-    if (!s) return s.error();
-  }
-  if (max_events > 0) {
-    // Ids only grow, so the newest max_events are the highest ids.
-    Status s = run("DELETE FROM audit_events WHERE id <= (SELECT max(id) FROM audit_events) - ?1",
-                   max_events);
-    if (!s) return s.error();
-  }
-  return deleted;
+  oldest_kept_ms_ = oldest_kept_ms;
+  min_seq_ = max_events > 0 ? std::max<int64_t>(1, next_seq_ - max_events) : 1;
+  // The oldest batches, in the order they were written, up to the first one still holding a
+  // kept event: a walk from the table's start that stops at once when nothing has gone.
+  auto stmt = db_.Prepare(
+      "DELETE FROM audit_batches WHERE id < coalesce((SELECT id FROM audit_batches WHERE "
+      "last_ms >= ?1 AND first_seq + events > ?2 ORDER BY id LIMIT 1), "
+      "(SELECT max(id) + 1 FROM audit_batches))");
+  if (!stmt) return stmt.error();
+  stmt->BindInt(1, oldest_kept_ms_).BindInt(2, min_seq_);
+  if (Status ran = stmt->Run(); !ran) return ran.error();
+  return db_.QueryInt("SELECT changes()");
 }
 
 Result<std::vector<StoredEvent>> AuditDb::Lookup(const LookupQuery& q) {
   auto stmt = db_.Prepare(kLookup);
   if (!stmt) return stmt.error();
-  stmt->BindText(1, q.account).BindText(2, q.region).BindInt(3, q.start_ms).BindInt(4, q.end_ms);
-  stmt->BindInt(5, q.before_id);
-  if (q.key == LookupKey::kEventName) {
-    stmt->BindText(6, q.value);
-  } else {
-    stmt->BindNull(6);
-  }
+  int64_t start_ms = std::max(q.start_ms, oldest_kept_ms_);
+  stmt->BindInt(1, q.before_id).BindInt(2, min_seq_).BindInt(3, start_ms).BindInt(4, q.end_ms);
   std::vector<StoredEvent> out;
-  StoredEvent e;
-  while (out.size() < static_cast<size_t>(std::max(q.limit, 0))) {
+  auto limit = static_cast<size_t>(std::max(q.limit, 0));
+  std::string content;
+  while (out.size() < limit) {
     Result<bool> row = stmt->Step();
     if (!row) return row.error();
     if (!*row) break;
-    e = StoredEvent{};
-    e.id = stmt->Int(0);
-    e.time_ms = stmt->Int(1);
-    e.record = ExpandRecord(stmt->Text(2));
-    FillFromRecord(e);
-    if (Matches(e, q)) out.push_back(std::move(e));
+    int64_t first_seq = stmt->Int(0);
+    auto entries = DecodeBatch(stmt->Blob(1), content);
+    if (!entries) return entries.error();
+    for (size_t i = entries->size(); i-- > 0 && out.size() < limit;) {
+      const BatchEntry& b = (*entries)[i];
+      int64_t seq = first_seq + static_cast<int64_t>(i);
+      if (seq >= q.before_id || !Kept(seq, b.time_ms) || b.time_ms < q.start_ms ||
+          b.time_ms > q.end_ms || b.account != q.account || b.region != q.region ||
+          (q.key == LookupKey::kEventName && b.event_name != q.value)) {
+        continue;
+      }
+      StoredEvent e;
+      e.id = seq;
+      e.time_ms = b.time_ms;
+      e.record = b.record;
+      FillFromRecord(e);
+      if (Matches(e, q)) out.push_back(std::move(e));
+    }
   }
   return out;
 }
@@ -287,6 +317,26 @@ Result<int64_t> AuditDb::TrackingStartMs() {
   return db_.QueryInt("SELECT value FROM audit_settings WHERE name = 'tracking_start_ms'");
 }
 
-Result<int64_t> AuditDb::Count() { return db_.QueryInt("SELECT count(*) FROM audit_events"); }
+Result<int64_t> AuditDb::Count() {
+  auto stmt = db_.Prepare("SELECT first_seq, events, first_ms, data FROM audit_batches");
+  if (!stmt) return stmt.error();
+  int64_t count = 0;
+  std::string content;
+  Status counted = sqlite::ForEachRow(*stmt, [&]() -> Status {
+    int64_t first_seq = stmt->Int(0), events = stmt->Int(1);
+    if (Kept(first_seq, stmt->Int(2))) {
+      count += events;  // a batch's numbers only grow, and its first_ms is its oldest time
+      return {};
+    }
+    auto entries = DecodeBatch(stmt->Blob(3), content);
+    if (!entries) return entries.error();
+    for (size_t i = 0; i < entries->size(); ++i) {
+      if (Kept(first_seq + static_cast<int64_t>(i), (*entries)[i].time_ms)) ++count;
+    }
+    return {};
+  });
+  if (!counted) return counted.error();
+  return count;
+}
 
 }  // namespace kms::emulator::audit

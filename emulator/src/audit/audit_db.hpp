@@ -1,9 +1,8 @@
-// The audit trail's SQLite side, on a connection of its own beside the key store's: batched
-// inserts into audit_events, each key's last cryptographic use, retention, and the queries
-// behind LookupEvents and GetKeyLastUsage.
+// The audit trail's SQLite side, on a connection of its own beside the key store's: each writer
+// batch stored as compressed rows of audit_batches (batch_codec.hpp), each key's last
+// cryptographic use, retention, and the queries behind LookupEvents and GetKeyLastUsage.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <kms/result.hpp>
 #include <optional>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "audit/audit_event.hpp"
+#include "audit/batch_codec.hpp"
 #include "store/sqlite.hpp"
 
 namespace kms::emulator::audit {
@@ -46,7 +46,7 @@ struct LookupQuery {
 
 // One stored event as LookupEvents returns it.
 struct StoredEvent {
-  int64_t id = 0;
+  int64_t id = 0;  // its number: events count from 1 in the order they were written
   int64_t time_ms = 0;
   std::string event_id;
   std::string event_name;
@@ -69,17 +69,20 @@ struct KeyLastUse {
 class AuditDb {
  public:
   // Opens `path` (already created and migrated by the key store) or, for ":memory:", a private
-  // in-memory database it migrates itself. kInternal with SQLite's message, or "database schema
-  // version N has no audit trail (needs 3)" for a database the key store did not migrate.
+  // in-memory database it migrates itself. Events stored by an older emulator (schema v3 to v5's
+  // audit_events rows) are moved into batches first, in one transaction. kInternal with SQLite's
+  // message, or "database schema version N has no audit trail (needs 3)" for a database the key
+  // store did not migrate.
   static Result<AuditDb> Open(const std::string& path);
 
-  // Inserts `batch` in one transaction and records the last use of every key a successful
-  // cryptographic call used (the newest per key wins). kInternal on SQLite failure (nothing kept).
+  // Stores `batch` (as rows of at most kMaxBatchEvents events) in one transaction and records
+  // the last use of every key a successful cryptographic call used (the newest per key wins).
+  // kInternal on SQLite or compression failure (nothing kept).
   Status Insert(const EventBatch& batch);
 
-  // Deletes the oldest events (in the order they were written) up to the first one at or after
-  // `oldest_kept_ms` (INT64_MIN: none), then all but the newest `max_events` (0: no limit).
-  // Returns how many were deleted.
+  // Retention: from now on, events before `oldest_kept_ms` (INT64_MIN: none) and all but the
+  // newest `max_events` (0: no limit) are gone for Lookup and Count; the stored batches holding
+  // only such events are deleted. Returns how many batches were deleted.
   Result<int64_t> Prune(int64_t oldest_kept_ms, int64_t max_events);
 
   // Events of the query's account and region, newest first (the order they were written), at
@@ -92,23 +95,30 @@ class AuditDb {
   // When this database started tracking key usage (the schema v3 migration), epoch ms.
   Result<int64_t> TrackingStartMs();
 
-  // Number of stored events (tests, diagnostics).
+  // Number of stored events that retention has not removed (tests, diagnostics).
   Result<int64_t> Count();
 
  private:
   explicit AuditDb(sqlite::Database db) : db_(std::move(db)) {}
-  static void BindEvent(sqlite::Statement& statement, int row, const EventView& event,
-                        std::string_view stored_record);
-  Status InsertEvents(const EventBatch& batch);
+  Status Prepare();
+  Result<int64_t> LoadNextSeq();
+  Status MoveLegacyEvents();
+  // Stores `entries` as one batch row numbered from next_seq_.
+  Status InsertEntries(std::span<const BatchEntry> entries);
   Status RecordUses(const EventBatch& batch);
+  // Whether retention keeps the event numbered `seq` at `time_ms`.
+  bool Kept(int64_t seq, int64_t time_ms) const {
+    return seq >= min_seq_ && time_ms >= oldest_kept_ms_;
+  }
 
   sqlite::Database db_;
   bool in_memory_ = false;
-  // Events per multi-row INSERT: one statement step for several rows costs less per row.
-  static constexpr size_t kRowsPerInsert = 10;
-  std::array<std::string, kRowsPerInsert> compact_;  // stored forms of the rows of one INSERT
-  std::optional<sqlite::Statement> insert_;          // one row
-  std::optional<sqlite::Statement> insert_many_;     // kRowsPerInsert rows
+  BatchEncoder encoder_;
+  std::vector<BatchEntry> entries_;     // the rows of one batch being written
+  int64_t next_seq_ = 1;                // the number of the next event written
+  int64_t min_seq_ = 1;                 // retention by count: events numbered below are gone
+  int64_t oldest_kept_ms_ = INT64_MIN;  // retention by age
+  std::optional<sqlite::Statement> insert_;
   std::optional<sqlite::Statement> use_;
   std::optional<sqlite::Statement> begin_;
   std::optional<sqlite::Statement> commit_;

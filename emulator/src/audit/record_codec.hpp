@@ -1,8 +1,10 @@
-// The stored form of a CloudTrail record: the JSON text with its fixed fragments (member names
-// and constant values every KMS record repeats) replaced by one control byte each. Raw control
-// bytes never occur in JSON text (strings escape them), so the mapping is exact both ways, and a
-// record stored before this form existed (plain JSON) expands to itself. Records shrink by about
-// half, and the audit writer's cost is mostly bytes through SQLite's WAL and checkpoints.
+// The form schema v5 stored CloudTrail records in, one row of audit_events each: the JSON text
+// with its fixed fragments (member names and constant values every KMS record repeats) replaced
+// by one control byte each. Raw control bytes never occur in JSON text (strings escape them), so
+// the mapping is exact both ways, and a record stored before this form existed (plain JSON)
+// expands to itself. Since schema v6 the trail is stored in compressed batches
+// (batch_codec.hpp); ExpandRecord reads the rows of older databases when they are moved there,
+// and CompactRecord makes such rows in tests.
 #pragma once
 
 #include <string>

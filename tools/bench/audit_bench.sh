@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): what the audit trail costs. Two figures, audit off against on:
+#  1. kms-router-bench: the emulator's own CPU time per request, in-process (no sockets), split
+#     into the request thread and the audit writer: repeatable whatever else the machine does.
+#  2. kms-bench over loopback: req/s and p99 of GenerateDataKey and Decrypt against kms-emulator
+#     with a database file, --audit off and on started alternately, ROUNDS times; medians and
+#     the on/off ratio (issue #6: audit on within 10% of off).
+# usage: tools/bench/audit_bench.sh [build-dir]   (default: build)
+# Environment: AUDIT_BENCH_ROUNDS (3), AUDIT_BENCH_DURATION (s per operation, 5),
+# AUDIT_BENCH_CONNECTIONS (16), AUDIT_BENCH_REQUESTS (in-process requests, 400000: past the
+# default --audit-max-events, so retention runs as it does on a long-lived emulator).
+set -euo pipefail
+
+BIN=${1:-build}/bin
+ROUNDS=${AUDIT_BENCH_ROUNDS:-3}
+DURATION=${AUDIT_BENCH_DURATION:-5}
+CONNECTIONS=${AUDIT_BENCH_CONNECTIONS:-16}
+REQUESTS=${AUDIT_BENCH_REQUESTS:-400000}
+for tool in kms-emulator kms-bench kms-router-bench; do
+  [ -x "$BIN/$tool" ] || { echo "audit_bench: $BIN/$tool not found" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d)
+EMULATOR_PID=
+cleanup() {
+  if [ -n "$EMULATOR_PID" ]; then
+    kill -TERM "$EMULATOR_PID" 2>/dev/null || true
+    wait "$EMULATOR_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== in-process (kms-router-bench, $REQUESTS requests, database file)"
+for op in GenerateDataKey Decrypt; do
+  for audit in off on; do
+    TMPDIR=$WORK "$BIN/kms-router-bench" --op "$op" --audit "$audit" --requests "$REQUESTS"
+  done
+done
+
+# One round: a fresh emulator with a database file, kms-bench on each operation; appends
+# "<audit> <op> <req/s> <p99 ms>" lines to $WORK/results.
+round() {
+  local audit=$1 url
+  rm -f "$WORK"/kms.db*
+  "$BIN/kms-emulator" --port 0 --db "$WORK/kms.db" --audit "$audit" >"$WORK/out" 2>"$WORK/err" &
+  EMULATOR_PID=$!
+  url=
+  for _ in $(seq 100); do
+    url=$(sed -n 's/^kms-emulator listening on \(http:[^ ]*\)$/\1/p' "$WORK/out")
+    [ -n "$url" ] && break
+    sleep 0.05
+  done
+  [ -n "$url" ] || { echo "audit_bench: emulator did not start: $(cat "$WORK/err")" >&2; exit 1; }
+  "$BIN/kms-bench" --endpoint-url "$url" --ops GenerateDataKey,Decrypt --duration "$DURATION" \
+    --warmup 1 --connections "$CONNECTIONS" 2>/dev/null |
+    awk -v audit="$audit" '$1 == "GenerateDataKey" || $1 == "Decrypt" { print audit, $1, $4, $7 }' |
+    tee -a "$WORK/results" | sed 's/^/  /'
+  kill -TERM "$EMULATOR_PID"
+  wait "$EMULATOR_PID" || true
+  EMULATOR_PID=
+}
+
+echo "== over loopback (kms-bench, $CONNECTIONS connections, ${DURATION} s per operation," \
+  "$ROUNDS rounds alternating; columns: audit op req/s p99-ms)"
+for r in $(seq "$ROUNDS"); do
+  round off
+  round on
+done
+awk '
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 1; i <= n; ++i) for (j = i + 1; j <= n; ++j) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  { rps[$1 " " $2] = rps[$1 " " $2] " " $3; p99[$1 " " $2] = p99[$1 " " $2] " " $4 }
+  END {
+    split("GenerateDataKey Decrypt", ops, " ")
+    for (i = 1; i <= 2; ++i) {
+      off = median(rps["off " ops[i]]); on = median(rps["on " ops[i]])
+      printf "%-16s audit off %8.0f req/s (p99 %.2f ms)   audit on %8.0f req/s (p99 %.2f ms)   on/off %5.1f%%\n",
+        ops[i], off, median(p99["off " ops[i]]), on, median(p99["on " ops[i]]), 100 * on / off
+    }
+  }' "$WORK/results"
+echo "target (issue #6): audit on within 10% of audit off"
