@@ -1,7 +1,9 @@
 // Streaming encryption and decryption: odd chunk sizes, constant memory on large inputs, what is
 // released when (signed and unsigned suites), Discard on failure, and the stock sinks.
+#include <fcntl.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -357,6 +359,38 @@ TEST_CASE("FileSink keeps good output and removes the file when decryption fails
   REQUIRE(!missing.has_value());
   CHECK(missing.error().message ==
         "Cannot open " + (dir / "no-such-dir" / "x").string() + ": No such file or directory");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("FileSink::Discard leaves a FIFO and a path that names another file by then") {
+  // Never a real device here: a bug would remove it from the machine running the tests.
+  auto keyring = AesKeyring();
+  auto dir =
+      std::filesystem::temp_directory_path() / ("kms-envelope-fifo-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto message = EncryptOrDie(*keyring, Pattern(100), {});
+  message[message.size() - 3] ^= 1;
+  {
+    std::string fifo = (dir / "fifo").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);  // so opening to write succeeds
+    REQUIRE(reader >= 0);
+    auto sink = FileSink::Open(fifo);
+    REQUIRE(sink.has_value());
+    CHECK(!StreamDecryptInto(*keyring, message, {}, 999, *sink).has_value());
+    CHECK(std::filesystem::is_fifo(dir / "fifo"));
+    ::close(reader);
+  }
+  {
+    auto sink = FileSink::Open((dir / "out").string());
+    REQUIRE(sink.has_value());
+    std::filesystem::rename(dir / "out", dir / "moved");
+    std::ofstream(dir / "out") << "someone else's file";
+    CHECK(!StreamDecryptInto(*keyring, message, {}, 999, *sink).has_value());
+    std::ifstream in(dir / "out");
+    std::string kept((std::istreambuf_iterator<char>(in)), {});
+    CHECK(kept == "someone else's file");
+  }
   std::filesystem::remove_all(dir);
 }
 

@@ -1,7 +1,7 @@
 """`kmsctl envelope encrypt|decrypt` against the real kms-emulator: round trips of edge sizes and
 multi-MiB files under both suites we encrypt, stdin/stdout, several keys, discovery, wrong
-context, disabled keys, the friendly errors for the two common mix-ups, and that a failed run
-leaves no output file.
+context, disabled keys, the friendly errors for the two common mix-ups, I/O errors, and that a
+failed run leaves no output file (but never removes a FIFO it wrote to).
 
 kmsctl comes from KMSCTL_BIN (set by ctest), else from beside KMS_EMULATOR_BIN.
 """
@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -255,6 +256,39 @@ class EnvelopeCli(unittest.TestCase):
         self.assert_fails_without_output(
             ["envelope", "decrypt", "--in", self.write("sig.enc", bytes(signed))],
             "kmsctl: Signature verification failed\n")
+
+    def test_a_failed_decrypt_to_a_fifo_leaves_the_fifo(self):
+        # Only a regular file the command created or truncated is removed on failure: a FIFO or
+        # a device (/dev/null) named by --out belongs to someone else.
+        message = bytearray(self.encrypt(os.urandom(300_000), "--key-id", self.key_a,
+                                         "--algorithm", "0x0478"))
+        message[-1] ^= 1
+        enc = self.write("fifo.enc", bytes(message))
+        fifo = self.path("out.fifo")
+        os.mkfifo(fifo, 0o600)
+        received = []
+        reader = threading.Thread(target=lambda: received.append(self.read(fifo)))
+        reader.start()
+        p = self.kmsctl("envelope", "decrypt", "--in", enc, "--out", fifo, status=255)
+        reader.join(timeout=60)
+        self.assertRegex(p.stderr.decode(), r"^kmsctl: Frame \d+ failed authentication\n$")
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+        self.assertLessEqual(len(received[0]), 300_000)
+
+    def test_input_and_output_errors_name_the_file_and_the_reason(self):
+        self.assert_fails_without_output(
+            ["envelope", "encrypt", "--key-id", self.key_a, "--in", self.tmp.name],
+            "kmsctl: Cannot read %s: Is a directory\n" % self.tmp.name)
+        self.assert_fails_without_output(
+            ["envelope", "decrypt", "--in", self.tmp.name],
+            "kmsctl: Cannot read %s: Is a directory\n" % self.tmp.name)
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run([self.bin, "envelope", "encrypt", "--key-id", self.key_a],
+                               env=self.env, input=os.urandom(3 * 1024 * 1024), stdout=full,
+                               stderr=subprocess.PIPE, timeout=120)
+        self.assertEqual(p.returncode, 255)
+        self.assertEqual(p.stderr.decode(),
+                         "kmsctl: Cannot write standard output: No space left on device\n")
 
 
 if __name__ == "__main__":

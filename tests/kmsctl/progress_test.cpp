@@ -33,25 +33,5 @@ TEST_CASE("A run shorter than one redraw interval prints nothing") {
   CHECK(err.str().empty());
 }
 
-TEST_CASE("CountingStreambuf passes every byte through and counts them") {
-  std::string data(10000, 'x');
-  data[9999] = 'y';
-  std::istringstream source(data);
-  std::ostringstream err;
-  ProgressMeter meter(err, data.size());
-  CountingStreambuf counting(source.rdbuf(), meter);
-  std::istream in(&counting);
-  char c = 0;
-  in.get(c);
-  CHECK(c == 'x');
-  std::string rest(9999, '\0');
-  in.read(rest.data(), 9999);
-  CHECK(in.gcount() == 9999);
-  CHECK(rest.back() == 'y');
-  in.read(rest.data(), 1);
-  CHECK(in.gcount() == 0);
-  CHECK(in.eof());
-}
-
 }  // namespace
 }  // namespace kms::cli

@@ -1,20 +1,18 @@
 // `kmsctl envelope encrypt|decrypt`: option table, keyring set-up (KMS multi-keyring, or the
 // discovery keyring for decrypt without --key-id) and constant-memory streaming between files
-// or standard input/output.
+// or standard input/output, with reading and writing on threads of their own.
 #include "envelope_commands.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <kms/envelope/kms_keyring.hpp>
 #include <kms/envelope/stream.hpp>
 #include <memory>
 #include <optional>
 
+#include "file_pipeline.hpp"
 #include "progress.hpp"
 #include "values.hpp"
 
@@ -148,43 +146,42 @@ Status CheckDistinct(const std::optional<std::string>& in, const std::optional<s
   return {};
 }
 
-// Where the plaintext or message goes: a FileSink for a path, standard output for "-".
+// Where the plaintext or message goes: the --out file, or standard output for "-", both
+// written behind the command's thread.
 class Destination final {
  public:
   static Result<std::unique_ptr<Destination>> Open(const std::optional<std::string>& path) {
+    auto sink = IsStdio(path) ? StandardOutput() : WriteBehind::OpenFile(*path);
+    if (!sink) return sink.error();
     auto output = std::unique_ptr<Destination>(new Destination());
-    if (IsStdio(path)) {
-      output->stream_.emplace(std::cout);
-      return output;
-    }
-    auto file = env::FileSink::Open(*path);
-    if (!file) return file.error();
-    output->file_.emplace(std::move(*file));
+    output->sink_ = std::move(*sink);
     return output;
   }
 
-  env::Sink& sink() { return file_ ? static_cast<env::Sink&>(*file_) : *stream_; }
+  env::Sink& sink() { return *sink_; }
 
-  // Completes a run: on failure the file is removed (Discard is idempotent); on success the
-  // file is closed, or standard output flushed.
+  // Completes a run: on failure what was written is discarded (a file removed; Discard is
+  // idempotent); on success everything is written and the file closed.
   Status Finish(Status status) {
     if (!status) {
-      sink().Discard();
+      sink_->Discard();
       return status;
     }
-    if (file_) {
-      Status closed = file_->Close();
-      if (!closed) file_->Discard();
-      return closed;
-    }
-    if (!std::cout.flush()) return MakeError(ErrorCode::kInternal, "Cannot write standard output");
-    return {};
+    Status closed = sink_->Close();
+    if (!closed) sink_->Discard();
+    return closed;
   }
 
  private:
   Destination() = default;
-  std::optional<env::FileSink> file_;
-  std::optional<env::OstreamSink> stream_;
+
+  static Result<std::unique_ptr<WriteBehind>> StandardOutput() {
+    // The envelope commands print nothing else, but what std::cout holds must still go first.
+    if (!std::cout.flush()) return MakeError(ErrorCode::kInternal, "Cannot write standard output");
+    return WriteBehind::ForFd(STDOUT_FILENO, "standard output");
+  }
+
+  std::unique_ptr<WriteBehind> sink_;
 };
 
 // The size of the input when it is a regular file (a path, or standard input redirected from one).
@@ -195,27 +192,46 @@ std::optional<uint64_t> InputSize(const std::optional<std::string>& in_path) {
   return static_cast<uint64_t>(st.st_size);
 }
 
-// Opens --in (standard input for "-"), and --out, then runs `stream` between them. When stderr
-// is a terminal, the bytes read are counted and shown as a progress line there.
-template <class Stream>
-Status Pipe(Context& ctx, const Args& args, Stream stream) {
+// Feeds the input from `reader` through the stream `start` creates on `sink` (a
+// StreamEncryptor or StreamDecryptor), counting the bytes on `meter` as they are consumed.
+template <class Start>
+Status Feed(ReadAhead& reader, Start& start, env::Sink& sink, std::optional<ProgressMeter>& meter) {
+  auto stream = start(sink);
+  if (!stream) return stream.error();
+  for (;;) {
+    auto chunk = reader.Next();
+    if (!chunk) return chunk.error();
+    if (chunk->empty()) return stream->Finish();
+    if (meter) meter->Add(chunk->size());
+    if (Status st = stream->Update(*chunk); !st) return st;
+  }
+}
+
+// Opens --in (standard input for "-") and --out, then streams between them: a thread reads the
+// input ahead, another writes the output behind, and this one encrypts or decrypts. When stderr
+// is a terminal, the bytes consumed are shown as a progress line there.
+template <class Start>
+Status Pipe(Context& ctx, const Args& args, Start start) {
   auto in_path = args.String("--in");
   auto out_path = args.String("--out");
   if (Status distinct = CheckDistinct(in_path, out_path); !distinct) return distinct;
-  std::ifstream file;
+  UniqueFd file;
   if (!IsStdio(in_path)) {
-    file.open(*in_path, std::ios::binary);
-    if (!file) return Invalid("Cannot open " + *in_path + ": " + std::strerror(errno));
+    auto opened = OpenForReading(*in_path);
+    if (!opened) return opened.error();
+    file = std::move(*opened);
   }
-  std::istream& source = IsStdio(in_path) ? std::cin : file;
   auto output = Destination::Open(out_path);
   if (!output) return output.error();
-  if (::isatty(STDERR_FILENO) == 0) return (*output)->Finish(stream(source, (*output)->sink()));
-  ProgressMeter meter(ctx.err(), InputSize(in_path));
-  CountingStreambuf counting(source.rdbuf(), meter);
-  std::istream in(&counting);
-  Status status = (*output)->Finish(stream(in, (*output)->sink()));
-  meter.Finish();
+  auto reader = IsStdio(in_path) ? ReadAhead::Start(STDIN_FILENO, "standard input")
+                                 : ReadAhead::Start(file.get(), *in_path);
+  if (!reader) return (*output)->Finish(reader.error());
+  std::optional<ProgressMeter> meter;
+  if (::isatty(STDERR_FILENO) != 0) meter.emplace(ctx.err(), InputSize(in_path));
+  Status status = Feed(**reader, start, (*output)->sink(), meter);
+  (*reader)->Stop();  // before the output is finished: a failed run stops reading at once
+  status = (*output)->Finish(std::move(status));
+  if (meter) meter->Finish();
   return status;
 }
 
@@ -272,10 +288,8 @@ Status EnvelopeEncryptCommand(Context& ctx, const Args& args, Output& /*out*/) {
   if (!key_ids.empty()) key_ids.erase(key_ids.begin());
   auto keyring = env::MakeKmsMultiKeyring(*client, std::move(generator), std::move(key_ids));
   if (!keyring) return keyring.error();
-  return Pipe(ctx, args, [&](std::istream& in, env::Sink& sink) -> Status {
-    auto header = env::EncryptStream(**keyring, in, sink, *options);
-    if (!header) return header.error();
-    return {};
+  return Pipe(ctx, args, [&](env::Sink& sink) {
+    return env::StreamEncryptor::Create(**keyring, *options, sink);
   });
 }
 
@@ -286,10 +300,8 @@ Status EnvelopeDecryptCommand(Context& ctx, const Args& args, Output& /*out*/) {
   options.encryption_context = std::move(*context);
   auto keyring = DecryptKeyring(ctx, args);
   if (!keyring) return keyring.error();
-  return Pipe(ctx, args, [&](std::istream& in, env::Sink& sink) -> Status {
-    auto header = env::DecryptStream(**keyring, in, sink, options);
-    if (!header) return header.error();
-    return {};
+  return Pipe(ctx, args, [&](env::Sink& sink) -> Result<env::StreamDecryptor> {
+    return env::StreamDecryptor(**keyring, options, sink);
   });
 }
 

@@ -15,7 +15,9 @@ std::span<const CommandSpec> EnvelopeCommands();
 // Handlers. They stream --in (a file, or "-" = standard input) to --out (a file created 0600,
 // or "-" = standard output) in constant memory; a failed run removes an --out file. Errors are
 // the SDK's unchanged (kValidation for bad option values, kInvalidCiphertext for messages, the
-// keyring's for KMS failures), except I/O errors (kValidation "Cannot open ...").
+// keyring's for KMS failures), except I/O errors (kValidation "Cannot open <path>: <reason>" and
+// "Cannot read <path>: <reason>", kInternal "Cannot write <path>: <reason>"; standard input and
+// output are named so). Input is read and output written on threads of their own.
 Status EnvelopeEncryptCommand(Context& ctx, const Args& args, Output& out);
 Status EnvelopeDecryptCommand(Context& ctx, const Args& args, Output& out);
 

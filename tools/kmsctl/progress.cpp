@@ -1,4 +1,4 @@
-// The envelope commands' progress line: formatting, throttled redraws, byte counting.
+// The envelope commands' progress line: formatting and throttled redraws.
 #include "progress.hpp"
 
 #include <algorithm>
@@ -79,30 +79,6 @@ void ProgressMeter::Draw(Clock::time_point now) {
   last_width_ = width;
   last_draw_ = now;
   drawn_ = true;
-}
-
-CountingStreambuf::int_type CountingStreambuf::underflow() {
-  std::streamsize n = source_->sgetn(buffer_, sizeof buffer_);
-  if (n <= 0) return traits_type::eof();
-  setg(buffer_, buffer_, buffer_ + n);
-  meter_.Add(static_cast<uint64_t>(n));
-  return traits_type::to_int_type(buffer_[0]);
-}
-
-std::streamsize CountingStreambuf::xsgetn(char* s, std::streamsize n) {
-  std::streamsize got = std::min<std::streamsize>(n, egptr() - gptr());
-  if (got > 0) {
-    std::copy(gptr(), gptr() + got, s);
-    gbump(static_cast<int>(got));
-  }
-  if (got < n) {
-    std::streamsize more = source_->sgetn(s + got, n - got);
-    if (more > 0) {
-      meter_.Add(static_cast<uint64_t>(more));
-      got += more;
-    }
-  }
-  return got;
 }
 
 }  // namespace kms::cli

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
-#include <streambuf>
 #include <string>
 
 namespace kms::cli {
@@ -34,22 +33,6 @@ class ProgressMeter {
   Clock::time_point last_draw_;
   bool drawn_ = false;
   size_t last_width_ = 0;
-};
-
-// A read-only stream buffer over `source` that reports every byte read to `meter`.
-class CountingStreambuf : public std::streambuf {
- public:
-  CountingStreambuf(std::streambuf* source, ProgressMeter& meter)
-      : source_(source), meter_(meter) {}
-
- protected:
-  int_type underflow() override;
-  std::streamsize xsgetn(char* s, std::streamsize n) override;
-
- private:
-  std::streambuf* source_;
-  ProgressMeter& meter_;
-  char buffer_[4096];
 };
 
 }  // namespace kms::cli

@@ -1,5 +1,6 @@
 // Streaming encryption and decryption over the incremental cores, and the stock sinks.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -74,17 +75,31 @@ Result<FileSink> FileSink::Open(const std::string& path) {
     if (fd >= 0) ::close(fd);
     return MakeError(ErrorCode::kValidation, "Cannot open " + path + ": " + reason);
   }
-  return FileSink(file, path);
+  FileSink sink(file, path);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    sink.removable_ = true;
+    sink.device_ = st.st_dev;
+    sink.inode_ = st.st_ino;
+  }
+  return sink;
 }
 
 FileSink::FileSink(FileSink&& other) noexcept
-    : file_(std::exchange(other.file_, nullptr)), path_(std::move(other.path_)) {}
+    : file_(std::exchange(other.file_, nullptr)),
+      path_(std::move(other.path_)),
+      removable_(std::exchange(other.removable_, false)),
+      device_(other.device_),
+      inode_(other.inode_) {}
 
 FileSink& FileSink::operator=(FileSink&& other) noexcept {
   if (this != &other) {
     if (file_ != nullptr) std::fclose(file_);
     file_ = std::exchange(other.file_, nullptr);
     path_ = std::move(other.path_);
+    removable_ = std::exchange(other.removable_, false);
+    device_ = other.device_;
+    inode_ = other.inode_;
   }
   return *this;
 }
@@ -104,12 +119,17 @@ Status FileSink::Write(std::span<const uint8_t> bytes) {
 
 void FileSink::Discard() {
   if (file_ == nullptr) return;
-  if (::ftruncate(::fileno(file_), 0) != 0) {
+  struct stat st {};
+  // A FIFO or device is someone else's, and a path renamed or replaced meanwhile names another
+  // file: only the regular file this sink opened is emptied and removed.
+  bool ours =
+      removable_ && ::stat(path_.c_str(), &st) == 0 && st.st_dev == device_ && st.st_ino == inode_;
+  if (ours && ::ftruncate(::fileno(file_), 0) != 0) {
     // Removing the file below is what matters; a failed truncate changes nothing.
   }
   std::fclose(file_);
   file_ = nullptr;
-  std::remove(path_.c_str());
+  if (ours) ::unlink(path_.c_str());
 }
 
 Status FileSink::Close() {

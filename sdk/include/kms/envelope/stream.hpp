@@ -61,7 +61,8 @@ class MemorySink : public Sink {
 };
 
 // Writes to a file through a large buffer. Discard() truncates the file and removes it, so a
-// failed decryption leaves no partial plaintext behind. Movable.
+// failed decryption leaves no partial plaintext behind; only a regular file is removed, and only
+// while its path still names it (a FIFO or a device such as /dev/null is left alone). Movable.
 class FileSink : public Sink {
  public:
   // Creates or truncates `path` (mode 0600 for new files). kValidation "Cannot open <path>:
@@ -80,6 +81,9 @@ class FileSink : public Sink {
   FileSink(std::FILE* file, std::string path) : file_(file), path_(std::move(path)) {}
   std::FILE* file_ = nullptr;
   std::string path_;
+  bool removable_ = false;  // a regular file, identified by device and inode
+  uint64_t device_ = 0;
+  uint64_t inode_ = 0;
 };
 
 // Writes to a std::ostream (e.g. std::cout). A stream cannot take back what it was given, so
