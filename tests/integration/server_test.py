@@ -67,6 +67,63 @@ class ServerContract(unittest.TestCase):
             self.assertEqual(r.status, 200, body)
         self.assertIs(c.sock, first_sock)
 
+    def raw_exchange(self, request, responses=1):
+        """Sends `request` bytes on a new socket; returns what comes back until `responses`
+        complete responses (by Content-Length) arrived, or the server closed."""
+        with socket.create_connection(("127.0.0.1", self.emulator.port), timeout=10) as sock:
+            sock.sendall(request)
+            data = b""
+            while True:
+                complete = 0
+                rest = data
+                while b"\r\n\r\n" in rest:
+                    head, rest = rest.split(b"\r\n\r\n", 1)
+                    length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+                    if len(rest) < length:
+                        break
+                    rest = rest[length:]
+                    complete += 1
+                if complete >= responses:
+                    return data
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return data
+                data += chunk
+
+    def test_responses_on_the_wire_follow_http_1_0_and_1_1_connection_rules(self):
+        body = b'{"NumberOfBytes": 8}'
+        request = (b"POST / HTTP/%s\r\nHost: x\r\nContent-Type: " + JSON11.encode() +
+                   b"\r\nX-Amz-Target: TrentService.GenerateRandom\r\n%sContent-Length: " +
+                   str(len(body)).encode() + b"\r\n\r\n" + body)
+        cases = [(b"1.1", b"", None, True), (b"1.1", b"Connection: close\r\n", b"close", False),
+                 (b"1.0", b"", None, False),
+                 (b"1.0", b"Connection: keep-alive\r\n", b"keep-alive", True)]
+        for version, connection, token, stays_open in cases:
+            with self.subTest(version=version, connection=connection):
+                wire = self.raw_exchange(request % (version, connection))
+                head, payload = wire.split(b"\r\n\r\n", 1)
+                lines = head.split(b"\r\n")
+                self.assertEqual(lines[0], b"HTTP/" + version + b" 200 OK")
+                fields = [tuple(line.split(b": ", 1)) for line in lines[1:]]
+                names = [name.lower() for name, _ in fields]
+                self.assertEqual(names.count(b"content-length"), 1)
+                self.assertEqual(dict(fields)[b"Content-Length"], str(len(payload)).encode())
+                self.assertEqual(dict(fields).get(b"Connection"), token)
+                self.assertEqual(dict(fields)[b"Content-Type"], JSON11.encode())
+                self.assertEqual(len(json.loads(payload)["Plaintext"]), 12)  # 8 bytes, base64
+        # Two pipelined HTTP/1.1 requests on one connection: two answers, in order.
+        two = self.raw_exchange(request % (b"1.1", b"") * 2, responses=2)
+        self.assertEqual(two.count(b"HTTP/1.1 200 OK\r\n"), 2)
+
+    def test_head_answers_headers_only_and_errors_carry_their_reason_phrase(self):
+        wire = self.raw_exchange(b"HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertTrue(wire.startswith(b"HTTP/1.1 "), wire)
+        self.assertTrue(wire.endswith(b"Content-Length: 0\r\n\r\n"), wire)
+        wire = self.raw_exchange(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Nope.X\r\n"
+                                 b"Content-Type: " + JSON11.encode() +
+                                 b"\r\nContent-Length: 2\r\n\r\n{}")
+        self.assertTrue(wire.startswith(b"HTTP/1.1 400 Bad Request\r\n"), wire)
+
     def test_too_large_body_gets_a_clean_json_error(self):
         c = self.conn()
         r, body = call(c, "Encrypt", b"{" + b" " * (2 * 1024 * 1024) + b"}")
