@@ -46,7 +46,8 @@ TEST_CASE("A stored batch decodes to exactly the events it was made of") {
   std::vector<std::string> records;
   for (int i = 0; i < 300; ++i) records.push_back(Record(i));
   records[7] = "";  // empty texts keep their place
-  records[8] = std::string("{\"nul\":\"\0\",\"utf8\":\"\xC3\xA9\"}", 25);  // any bytes
+  constexpr char kAnyBytes[] = "{\"nul\":\"\0\",\"utf8\":\"\xC3\xA9\"}";
+  records[8] = std::string(kAnyBytes, sizeof(kAnyBytes) - 1);  // any bytes, NUL included
   std::vector<BatchEntry> entries;
   for (int i = 0; i < 300; ++i) {
     // Times go back as well as forward, and far from the first.
