@@ -107,10 +107,12 @@ Listener::Listener(Private, net::io_context& ioc, const Router& router, const Se
 Result<std::shared_ptr<Listener>> Listener::Open(net::io_context& ioc, const Router& router,
                                                  const std::string& host, uint16_t port,
                                                  const SessionLimits& limits,
-                                                 std::shared_ptr<net::ssl::context> tls) {
+                                                 std::shared_ptr<net::ssl::context> tls,
+                                                 std::vector<net::any_io_executor> executors) {
   auto endpoint = Resolve(ioc, host, port);
   if (!endpoint) return endpoint.error();
   auto listener = std::make_shared<Listener>(Private{}, ioc, router, limits, std::move(tls));
+  listener->session_executors_ = std::move(executors);
   tcp::acceptor& acceptor = listener->acceptor_;
   boost::system::error_code ec;
   acceptor.open(endpoint->protocol(), ec);
@@ -137,12 +139,16 @@ void Listener::Stop() {
 }
 
 void Listener::Accept() {
-  // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(
-      net::make_strand(ioc_),
-      [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
-        self->OnAccept(ec, std::move(socket));
-      });
+  auto on_accept = [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+    self->OnAccept(ec, std::move(socket));
+  };
+  if (session_executors_.empty()) {
+    // Each connection gets its own strand: its handlers never run concurrently.
+    return acceptor_.async_accept(net::make_strand(ioc_), std::move(on_accept));
+  }
+  const net::any_io_executor& executor =
+      session_executors_[next_executor_++ % session_executors_.size()];
+  acceptor_.async_accept(executor, std::move(on_accept));
 }
 
 void Listener::OnAccept(boost::system::error_code ec, tcp::socket socket) {

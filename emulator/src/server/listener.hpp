@@ -12,6 +12,7 @@
 #include <kms/result.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "server/router.hpp"
 #include "server/session.hpp"
@@ -31,12 +32,15 @@ Result<std::shared_ptr<boost::asio::ssl::context>> MakeTlsContext(const std::str
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Resolves `host` (an IP address or a name), binds and listens; `port` 0 picks a free port.
-  // With `tls` every connection speaks HTTPS. kInternal error "cannot listen on HOST:PORT:
-  // <reason>" when that fails. `router` must outlive `ioc`. Call from one thread before the
-  // io_context runs.
+  // With `tls` every connection speaks HTTPS. Connections are dealt to `session_executors` in
+  // turn (each should be an io_context that one thread runs, so a connection's handlers never
+  // run concurrently and need no strand); with none, each connection gets a strand of `ioc`.
+  // kInternal error "cannot listen on HOST:PORT: <reason>" when that fails. `router` must
+  // outlive the io_contexts. Call from one thread before they run.
   static Result<std::shared_ptr<Listener>> Open(
       boost::asio::io_context& ioc, const Router& router, const std::string& host, uint16_t port,
-      const SessionLimits& limits, std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
+      const SessionLimits& limits, std::shared_ptr<boost::asio::ssl::context> tls = nullptr,
+      std::vector<boost::asio::any_io_executor> session_executors = {});
 
   // True when connections speak HTTPS.
   bool IsTls() const { return tls_ != nullptr; }
@@ -70,6 +74,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   const Router& router_;
   const SessionLimits limits_;
   std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP
+  std::vector<boost::asio::any_io_executor> session_executors_;
+  size_t next_executor_ = 0;  // the acceptor's strand only
   std::shared_ptr<SessionRegistry> registry_ = std::make_shared<SessionRegistry>();
 };
 
