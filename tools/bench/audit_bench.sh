@@ -20,13 +20,10 @@ for tool in kms-emulator kms-bench kms-router-bench; do
   [ -x "$BIN/$tool" ] || { echo "audit_bench: $BIN/$tool not found" >&2; exit 2; }
 done
 
+source "$(dirname "${BASH_SOURCE[0]}")/emulator_lib.sh"
 WORK=$(mktemp -d)
-EMULATOR_PID=
 cleanup() {
-  if [ -n "$EMULATOR_PID" ]; then
-    kill -TERM "$EMULATOR_PID" 2>/dev/null || true
-    wait "$EMULATOR_PID" 2>/dev/null || true
-  fi
+  stop_emulator
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -41,24 +38,14 @@ done
 # One round: a fresh emulator with a database file, kms-bench on each operation; appends
 # "<audit> <op> <req/s> <p99 ms>" lines to $WORK/results.
 round() {
-  local audit=$1 url
+  local audit=$1
   rm -f "$WORK"/kms.db*
-  "$BIN/kms-emulator" --port 0 --db "$WORK/kms.db" --audit "$audit" >"$WORK/out" 2>"$WORK/err" &
-  EMULATOR_PID=$!
-  url=
-  for _ in $(seq 100); do
-    url=$(sed -n 's/^kms-emulator listening on \(http:[^ ]*\)$/\1/p' "$WORK/out")
-    [ -n "$url" ] && break
-    sleep 0.05
-  done
-  [ -n "$url" ] || { echo "audit_bench: emulator did not start: $(cat "$WORK/err")" >&2; exit 1; }
-  "$BIN/kms-bench" --endpoint-url "$url" --ops GenerateDataKey,Decrypt --duration "$DURATION" \
-    --warmup 1 --connections "$CONNECTIONS" 2>/dev/null |
+  start_emulator "$BIN" "$WORK/out" --db "$WORK/kms.db" --audit "$audit"
+  "$BIN/kms-bench" --endpoint-url "$EMULATOR_URL" --ops GenerateDataKey,Decrypt \
+    --duration "$DURATION" --warmup 1 --connections "$CONNECTIONS" 2>/dev/null |
     awk -v audit="$audit" '$1 == "GenerateDataKey" || $1 == "Decrypt" { print audit, $1, $4, $7 }' |
     tee -a "$WORK/results" | sed 's/^/  /'
-  kill -TERM "$EMULATOR_PID"
-  wait "$EMULATOR_PID" || true
-  EMULATOR_PID=
+  stop_emulator
 }
 
 echo "== over loopback (kms-bench, $CONNECTIONS connections, ${DURATION} s per operation," \

@@ -26,12 +26,9 @@ done
 BASE=/dev/shm
 [ -d "$BASE" ] && [ -w "$BASE" ] || BASE=/tmp
 WORK=$(mktemp -d "$BASE/envelope-bench.XXXXXX")
-EMULATOR_PID=
+source "$(dirname "${BASH_SOURCE[0]}")/emulator_lib.sh"
 cleanup() {
-  if [ -n "$EMULATOR_PID" ]; then
-    kill -TERM "$EMULATOR_PID" 2>/dev/null || true
-    wait "$EMULATOR_PID" 2>/dev/null || true
-  fi
+  stop_emulator
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -45,15 +42,8 @@ openssl_mibs() {
                      printf "%.1f", v * 1000 / 1048576 }'
 }
 
-"$BIN/kms-emulator" --port 0 --db :memory: >"$WORK/emulator.out" 2>"$WORK/emulator.err" &
-EMULATOR_PID=$!
-URL=
-for _ in $(seq 100); do
-  URL=$(sed -n 's/^kms-emulator listening on \(http:[^ ]*\)$/\1/p' "$WORK/emulator.out")
-  [ -n "$URL" ] && break
-  sleep 0.1
-done
-[ -n "$URL" ] || { echo "envelope_bench: emulator did not start" >&2; exit 1; }
+start_emulator "$BIN" "$WORK/emulator.out" --db :memory:
+URL=$EMULATOR_URL
 
 export AWS_ENDPOINT_URL="$URL" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIABENCH \
   AWS_SECRET_ACCESS_KEY=bench AWS_CONFIG_FILE="$WORK/none" AWS_SHARED_CREDENTIALS_FILE="$WORK/none"
