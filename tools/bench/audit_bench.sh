@@ -43,17 +43,20 @@ round() {
   start_emulator "$BIN" "$WORK/out" --db "$WORK/kms.db" --audit "$audit"
   "$BIN/kms-bench" --endpoint-url "$EMULATOR_URL" --ops GenerateDataKey,Decrypt \
     --duration "$DURATION" --warmup 1 --connections "$CONNECTIONS" 2>/dev/null |
-    awk -v audit="$audit" '$1 == "GenerateDataKey" || $1 == "Decrypt" { print audit, $1, $4, $7 }' |
+    awk -v audit="$audit" '$1 == "GenerateDataKey" || $1 == "Decrypt" { print audit, $1, $4, $7, $3 }' |
     tee -a "$WORK/results" | sed 's/^/  /'
   stop_emulator
 }
 
 echo "== over loopback (kms-bench, $CONNECTIONS connections, ${DURATION} s per operation," \
-  "$ROUNDS rounds alternating; columns: audit op req/s p99-ms)"
+  "$ROUNDS rounds alternating; columns: audit op req/s p99-ms errors)"
 for r in $(seq "$ROUNDS"); do
   round off
   round on
 done
+# Every round answered both operations, without an error answer.
+awk -v want=$((ROUNDS * 4)) 'NF == 5 && $5 == 0 { ++ok } END { exit ok == want ? 0 : 1 }' \
+  "$WORK/results" || { echo "audit_bench: kms-bench failed or saw error answers" >&2; exit 1; }
 awk '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
