@@ -156,6 +156,12 @@ TEST_CASE("Damaged content inside a valid frame is refused, not read past its en
     REQUIRE_FALSE_MESSAGE(decoded.has_value(), "decoded: " << c.message);
     CHECK(decoded.error().message == "corrupt audit batch: " + c.message);
   }
+  // A frame header claiming 1 TiB of content is refused before anything is allocated.
+  const std::vector<uint8_t> huge = {0x28, 0xB5, 0x2F, 0xFD, 0xE0, 0, 0, 0, 0, 0, 1, 0, 0};
+  auto claimed = DecodeBatch(huge, content);
+  REQUIRE_FALSE(claimed.has_value());
+  CHECK(claimed.error().message == "corrupt audit batch: content of 1099511627776 bytes");
+  CHECK(content.size() < 1024);
   const std::vector<uint8_t> not_zstd = {'{', '"', 'a', '"', ':', '1', '}'};
   auto decoded = DecodeBatch(not_zstd, content);
   REQUIRE_FALSE(decoded.has_value());
