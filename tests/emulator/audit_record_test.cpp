@@ -430,6 +430,20 @@ TEST_CASE("A caller of the credentials file is an IAMUser with its user name and
   CHECK(Text(id.at("userName")) == "alice");
   CHECK(Text(r.at("recipientAccountId")) == "444455556666");
   CHECK((*events)[0].username == "alice");
+  // Lookups by the user's name and access key find it; "root" and other names do not.
+  auto count = [&](audit::LookupKey key, std::string value) {
+    audit::LookupQuery by = query;
+    by.key = key;
+    by.value = std::move(value);
+    auto found = f.audit().Lookup(by);
+    REQUIRE(found.has_value());
+    return found->size();
+  };
+  CHECK(count(audit::LookupKey::kUsername, "alice") == 1);
+  CHECK(count(audit::LookupKey::kUsername, "root") == 0);
+  CHECK(count(audit::LookupKey::kUsername, "alic") == 0);
+  CHECK(count(audit::LookupKey::kAccessKeyId, "AKIAALICE") == 1);
+  CHECK(count(audit::LookupKey::kAccessKeyId, "AKIAALIC") == 0);
 }
 
 TEST_CASE("UserPrincipalId looks like an IAM user id and is stable") {

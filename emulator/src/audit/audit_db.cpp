@@ -64,6 +64,19 @@ void FillFromRecord(StoredEvent& e) {
   }
 }
 
+// For lookups by an attribute whose value the record holds verbatim as a JSON string (a resource
+// ARN, the event id, the access key id, an IAM user's name): that string, quoted and escaped as
+// the record writes it. A record without it cannot match, and is skipped without being parsed.
+// Empty: no such test ("root" names the account's root, which the record shows as its type).
+std::string RecordNeedle(const LookupQuery& q) {
+  std::string needle;
+  if (q.key == LookupKey::kResourceName || q.key == LookupKey::kEventId ||
+      q.key == LookupKey::kAccessKeyId || (q.key == LookupKey::kUsername && q.value != "root")) {
+    AppendJsonString(needle, q.value);
+  }
+  return needle;
+}
+
 // True when the event has the query's lookup attribute (CloudTrail matches values exactly).
 bool Matches(const StoredEvent& e, const LookupQuery& q) {
   switch (q.key) {
@@ -274,6 +287,7 @@ Result<std::vector<StoredEvent>> AuditDb::Lookup(const LookupQuery& q) {
   std::vector<StoredEvent> out;
   auto limit = static_cast<size_t>(std::max(q.limit, 0));
   std::string content;
+  const std::string needle = RecordNeedle(q);
   while (out.size() < limit) {
     Result<bool> row = stmt->Step();
     if (!row) return row.error();
@@ -286,7 +300,8 @@ Result<std::vector<StoredEvent>> AuditDb::Lookup(const LookupQuery& q) {
       int64_t seq = first_seq + static_cast<int64_t>(i);
       if (seq >= q.before_id || !Kept(seq, b.time_ms) || b.time_ms < q.start_ms ||
           b.time_ms > q.end_ms || b.account != q.account || b.region != q.region ||
-          (q.key == LookupKey::kEventName && b.event_name != q.value)) {
+          (q.key == LookupKey::kEventName && b.event_name != q.value) ||
+          (!needle.empty() && b.record.find(needle) == std::string_view::npos)) {
         continue;
       }
       StoredEvent e;
