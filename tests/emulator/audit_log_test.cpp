@@ -10,6 +10,7 @@
 
 #include "audit/record_builder.hpp"
 #include "audit_fixture.hpp"
+#include "store/sqlite.hpp"
 
 namespace {
 
@@ -252,7 +253,24 @@ TEST_CASE("Open fails for a database the key store has not migrated") {
   auto log = AuditLog::Open(options, clock);
   REQUIRE_FALSE(log.has_value());
   CHECK(log.error().message == "cannot open the audit trail in " + db +
-                                   ": database schema version 0 has no audit trail (needs 3)");
+                                   ": database schema version 0 has no audit trail (needs 6)");
+}
+
+TEST_CASE("Open fails for a database of an older schema the key store has not migrated yet") {
+  AuditTempDir dir;
+  std::string db = dir.File("v5.db");
+  {
+    auto raw = kms::emulator::sqlite::Database::Open(db);
+    REQUIRE(raw.has_value());
+    REQUIRE(raw->Exec("PRAGMA user_version = 5").has_value());
+  }
+  Clock clock;
+  AuditOptions options;
+  options.db_path = db;
+  auto log = AuditLog::Open(options, clock);
+  REQUIRE_FALSE(log.has_value());
+  CHECK(log.error().message == "cannot open the audit trail in " + db +
+                                   ": database schema version 5 has no audit trail (needs 6)");
 }
 
 TEST_CASE("A failed write to the audit log is reported by the next Flush") {
