@@ -64,12 +64,18 @@ std::vector<int64_t> Range(int64_t from, int64_t down_to) {
   return out;
 }
 
+// A new database file, created and migrated by the key store as the emulator does.
+std::string MigratedDatabase(const AuditTempDir& dir) {
+  std::string path = dir.File("kms.db");
+  REQUIRE(KeyStore::Open(path).has_value());
+  return path;
+}
+
 // A database as an emulator of schema v5 left it: the key store's tables, and `count` events in
 // v3's audit_events (every other one in the compact form of record_codec.hpp, as v5 wrote them;
 // the rest plain JSON, as v3 and v4 did).
 std::string LegacyDatabase(const AuditTempDir& dir, int count) {
-  std::string path = dir.File("kms.db");
-  REQUIRE(KeyStore::Open(path).has_value());
+  std::string path = MigratedDatabase(dir);
   auto db = sqlite::Database::Open(path);
   REQUIRE(db.has_value());
   REQUIRE(db->Exec("DROP TABLE audit_batches; PRAGMA user_version = 5").has_value());
@@ -122,8 +128,7 @@ TEST_CASE("Events an older emulator stored one row each move into batches when t
 
 TEST_CASE("Event numbers keep growing across reopening, and page through batches") {
   AuditTempDir dir;
-  std::string path = dir.File("kms.db");
-  REQUIRE(KeyStore::Open(path).has_value());
+  std::string path = MigratedDatabase(dir);
   {
     auto db = audit::AuditDb::Open(path);
     REQUIRE(db.has_value());
@@ -172,8 +177,7 @@ TEST_CASE("Retention by age hides events older than the limit inside a kept batc
 
 TEST_CASE("A damaged stored batch fails the lookup with the reason instead of being misread") {
   AuditTempDir dir;
-  std::string path = dir.File("kms.db");
-  REQUIRE(KeyStore::Open(path).has_value());
+  std::string path = MigratedDatabase(dir);
   auto db = audit::AuditDb::Open(path);
   REQUIRE(db.has_value());
   REQUIRE(db->Insert(Batch(0, 5, 1'700'000'000'000)).has_value());

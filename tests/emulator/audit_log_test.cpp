@@ -244,33 +244,24 @@ TEST_CASE("Open fails with the reason when the audit log cannot be created") {
         "cannot open audit log /nonexistent-dir/audit.jsonl: No such file or directory");
 }
 
-TEST_CASE("Open fails for a database the key store has not migrated") {
-  AuditTempDir dir;
-  std::string db = dir.File("empty.db");
-  Clock clock;
-  AuditOptions options;
-  options.db_path = db;
-  auto log = AuditLog::Open(options, clock);
-  REQUIRE_FALSE(log.has_value());
-  CHECK(log.error().message == "cannot open the audit trail in " + db +
-                                   ": database schema version 0 has no audit trail (needs 6)");
-}
-
-TEST_CASE("Open fails for a database of an older schema the key store has not migrated yet") {
-  AuditTempDir dir;
-  std::string db = dir.File("v5.db");
-  {
-    auto raw = kms::emulator::sqlite::Database::Open(db);
-    REQUIRE(raw.has_value());
-    REQUIRE(raw->Exec("PRAGMA user_version = 5").has_value());
+TEST_CASE("Open fails for a database the key store has not migrated (new, or of schema v5)") {
+  for (int64_t version : {0, 5}) {
+    AuditTempDir dir;
+    std::string db = dir.File("v" + std::to_string(version) + ".db");
+    {
+      auto raw = kms::emulator::sqlite::Database::Open(db);
+      REQUIRE(raw.has_value());
+      REQUIRE(raw->Exec("PRAGMA user_version = " + std::to_string(version)).has_value());
+    }
+    Clock clock;
+    AuditOptions options;
+    options.db_path = db;
+    auto log = AuditLog::Open(options, clock);
+    REQUIRE_FALSE(log.has_value());
+    CHECK(log.error().message == "cannot open the audit trail in " + db +
+                                     ": database schema version " + std::to_string(version) +
+                                     " has no audit trail (needs 6)");
   }
-  Clock clock;
-  AuditOptions options;
-  options.db_path = db;
-  auto log = AuditLog::Open(options, clock);
-  REQUIRE_FALSE(log.has_value());
-  CHECK(log.error().message == "cannot open the audit trail in " + db +
-                                   ": database schema version 5 has no audit trail (needs 6)");
 }
 
 TEST_CASE("A failed write to the audit log is reported by the next Flush") {
