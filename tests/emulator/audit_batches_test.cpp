@@ -7,6 +7,7 @@
 #include "audit/record_builder.hpp"
 #include "audit/record_codec.hpp"
 #include "audit_fixture.hpp"
+#include "batch_fixture.hpp"
 #include "store/sqlite.hpp"
 
 namespace {
@@ -105,7 +106,7 @@ std::string LegacyDatabase(const AuditTempDir& dir, int count) {
 TEST_CASE("Events an older emulator stored one row each move into batches when the trail opens") {
   AuditTempDir dir;
   std::string path = LegacyDatabase(dir, 2500);
-  REQUIRE(KeyStore::Open(path).has_value());  // migrates v5 -> v6
+  REQUIRE(KeyStore::Open(path).has_value());  // migrates v5 -> v7
   auto db = audit::AuditDb::Open(path);
   REQUIRE(db.has_value());
   CHECK(db->Count().value() == 2500);
@@ -124,6 +125,41 @@ TEST_CASE("Events an older emulator stored one row each move into batches when t
   REQUIRE(newest.size() == 2503);
   CHECK(newest[0].id == 2503);
   CHECK(newest[2502].id == 1);
+}
+
+TEST_CASE("Batches an emulator of schema v6 stored keep reading after the upgrade") {
+  AuditTempDir dir;
+  std::string path = MigratedDatabase(dir);
+  std::vector<std::string> records;
+  std::vector<audit::BatchEntry> entries;
+  for (int n = 0; n < 40; ++n) records.push_back(RecordJson(n));
+  for (int n = 0; n < 40; ++n) {
+    entries.push_back({1'700'000'000'000 + n, kAuditAccount, kAuditRegion, "Decrypt",
+                       records[static_cast<size_t>(n)]});
+  }
+  {
+    auto raw = sqlite::Database::Open(path);
+    REQUIRE(raw.has_value());
+    REQUIRE(raw->Exec("ALTER TABLE audit_batches DROP COLUMN format; PRAGMA user_version = 6")
+                .has_value());
+    auto insert = raw->Prepare(
+        "INSERT INTO audit_batches (first_seq, events, first_ms, last_ms, data) "
+        "VALUES (1, 40, ?1, ?2, ?3)");
+    REQUIRE(insert.has_value());
+    insert->BindInt(1, entries.front().time_ms).BindInt(2, entries.back().time_ms);
+    insert->BindBlob(3, FrameOf(PlainContent(entries)));
+    REQUIRE(insert->Run().has_value());
+  }
+  REQUIRE(KeyStore::Open(path).has_value());  // migrates v6 -> v7: the row is format 1
+  auto db = audit::AuditDb::Open(path);
+  REQUIRE(db.has_value());
+  REQUIRE(db->Insert(Batch(40, 5, 1'800'000'000'000)).has_value());  // format 2
+  CHECK(db->Count().value() == 45);
+  CHECK(Numbers(*db) == Range(44, 0));
+  auto raw = sqlite::Database::Open(path);
+  REQUIRE(raw.has_value());
+  CHECK(raw->QueryInt("SELECT format FROM audit_batches WHERE first_seq = 1").value() == 1);
+  CHECK(raw->QueryInt("SELECT format FROM audit_batches WHERE first_seq = 41").value() == 2);
 }
 
 TEST_CASE("Event numbers keep growing across reopening, and page through batches") {

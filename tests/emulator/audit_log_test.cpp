@@ -244,8 +244,8 @@ TEST_CASE("Open fails with the reason when the audit log cannot be created") {
         "cannot open audit log /nonexistent-dir/audit.jsonl: No such file or directory");
 }
 
-TEST_CASE("Open fails for a database the key store has not migrated (new, or of schema v5)") {
-  for (int64_t version : {0, 5}) {
+TEST_CASE("Open fails for a database the key store has not migrated (new, or of schema v5, v6)") {
+  for (int64_t version : {0, 5, 6}) {
     AuditTempDir dir;
     std::string db = dir.File("v" + std::to_string(version) + ".db");
     {
@@ -260,7 +260,7 @@ TEST_CASE("Open fails for a database the key store has not migrated (new, or of 
     REQUIRE_FALSE(log.has_value());
     CHECK(log.error().message == "cannot open the audit trail in " + db +
                                      ": database schema version " + std::to_string(version) +
-                                     " has no audit trail (needs 6)");
+                                     " has no audit trail (needs 7)");
   }
 }
 

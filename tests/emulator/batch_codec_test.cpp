@@ -1,5 +1,6 @@
-// The stored form of audit batches: exact round trips, the size it saves on records alike, and
-// damaged data refused with an error (never read past its end).
+// The stored form of audit batches: exact round trips (the current delta format and v6's plain
+// one), the size it saves on records alike, and damaged data refused with an error (never read
+// past its end).
 #include "audit/batch_codec.hpp"
 
 #include <doctest/doctest.h>
@@ -9,12 +10,24 @@
 #include <string>
 #include <vector>
 
+#include "batch_fixture.hpp"
+
 namespace {
 
 using kms::ErrorCode;
 using kms::emulator::audit::BatchEncoder;
 using kms::emulator::audit::BatchEntry;
-using kms::emulator::audit::DecodeBatch;
+using kms::emulator::audit::BatchFormat;
+using kms::emulator::testing::FrameOf;
+using kms::emulator::testing::PlainContent;
+
+constexpr BatchFormat kDelta = BatchFormat::kDelta;
+constexpr BatchFormat kPlain = BatchFormat::kPlain;
+
+auto DecodeBatch(std::span<const uint8_t> stored, std::string& content,
+                 BatchFormat format = kDelta) {
+  return kms::emulator::audit::DecodeBatch(stored, format, content);
+}
 
 std::string Record(int n) {
   return R"({"eventVersion":"1.11","eventTime":"2026-11-30T04:37:17Z","eventName":"Decrypt",)"
@@ -58,6 +71,50 @@ TEST_CASE("A stored batch decodes to exactly the events it was made of") {
   std::vector<uint8_t> stored = Encode(entries);
   std::string content = "left over from an earlier batch";
   auto decoded = DecodeBatch(stored, content);
+  REQUIRE(decoded.has_value());
+  CheckSame(*decoded, entries);
+}
+
+TEST_CASE("Batches stored by schema v6 (plain format) still decode") {
+  std::vector<std::string> records;
+  for (int i = 0; i < 50; ++i) records.push_back(Record(i));
+  std::vector<BatchEntry> entries;
+  for (int i = 0; i < 50; ++i) {
+    entries.push_back({1'764'477'437'000 - i * 7, i % 2 ? "111122223333" : "", "us-east-1",
+                       i % 3 ? "Decrypt" : "Encrypt", records[static_cast<size_t>(i)]});
+  }
+  std::string content;
+  auto decoded = DecodeBatch(FrameOf(PlainContent(entries)), content, kPlain);
+  REQUIRE(decoded.has_value());
+  CheckSame(*decoded, entries);
+  // The same bytes read as the delta format are refused, not misread.
+  auto misread = DecodeBatch(FrameOf(PlainContent(entries)), content, kDelta);
+  REQUIRE_FALSE(misread.has_value());
+  auto unknown = DecodeBatch(Encode(entries), content, static_cast<BatchFormat>(3));
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().message == "corrupt audit batch: unknown format 3");
+}
+
+TEST_CASE("Records are stored as their difference from the record before") {
+  std::vector<std::string> records;
+  for (int i = 0; i < 100; ++i) records.push_back(Record(i));
+  records[50] = "{}";                       // shares little with its neighbours
+  records[51] = records[49] + records[49];  // longer than the one before it
+  records[52] = records[51].substr(10);     // only a suffix in common
+  std::vector<BatchEntry> entries;
+  size_t plain = 0;
+  for (int i = 0; i < 100; ++i) {
+    entries.push_back({i, "111122223333", "us-east-1", "Decrypt", records[static_cast<size_t>(i)]});
+    plain += records[static_cast<size_t>(i)].size();
+  }
+  std::vector<uint8_t> stored = Encode(entries);
+  std::vector<char> content(ZSTD_getFrameContentSize(stored.data(), stored.size()));
+  REQUIRE(ZSTD_decompress(content.data(), content.size(), stored.data(), stored.size()) ==
+          content.size());
+  INFO(plain << " bytes of records, " << content.size() << " bytes of content");
+  CHECK(content.size() * 4 < plain);  // what compression sees: ids, not whole records
+  std::string decoded_content;
+  auto decoded = DecodeBatch(stored, decoded_content);
   REQUIRE(decoded.has_value());
   CheckSame(*decoded, entries);
 }
@@ -123,17 +180,10 @@ TEST_CASE("Every truncation of a stored batch is refused as corrupt") {
 }
 
 TEST_CASE("Damaged content inside a valid frame is refused, not read past its end") {
-  // zstd frames of content our encoder never writes.
-  auto frame_of = [](const std::string& content) {
-    std::vector<uint8_t> frame(ZSTD_compressBound(content.size()));
-    size_t n = ZSTD_compress(frame.data(), frame.size(), content.data(), content.size(), 1);
-    REQUIRE_FALSE(ZSTD_isError(n));
-    frame.resize(n);
-    return frame;
-  };
   struct Case {
     std::string content;
     std::string message;
+    BatchFormat format = kPlain;
   };
   const Case cases[] = {
       {"", "bad event count"},
@@ -149,10 +199,25 @@ TEST_CASE("Damaged content inside a valid frame is refused, not read past its en
                    "extra",
                    11),
        "event texts do not fill the batch"},
+      // The delta format: time, shared-text bits, lengths, then prefix, suffix and own part.
+      {std::string("\x01\x00\x01\x00\x00", 5), "bad shared-text bits", kDelta},  // none before
+      {std::string("\x01\x00\x08\x00\x00", 5), "bad shared-text bits", kDelta},
+      {std::string("\x01\x00\x00\x00\x00\x00\x01", 7), "truncated event header", kDelta},
+      {std::string("\x01\x00\x00\x00\x00\x00\x01\x00\x00", 9),
+       "a record shares more than the previous record holds", kDelta},
+      {std::string("\x02\x00\x00\x00\x00\x00\x00\x00\x02"  // a 2-byte record, then one
+                   "\x00\x07\x01\x02\x00"                  // sharing 1 + 2 bytes of it
+                   "ab",
+                   16),
+       "a record shares more than the previous record holds", kDelta},
+      {std::string("\x01\x00\x00\x00\x00\x00\x00\x00\x05"
+                   "ab",
+                   11),
+       "event texts do not fill the batch", kDelta},
   };
   std::string content;
   for (const Case& c : cases) {
-    auto decoded = DecodeBatch(frame_of(c.content), content);
+    auto decoded = DecodeBatch(FrameOf(c.content), content, c.format);
     REQUIRE_FALSE_MESSAGE(decoded.has_value(), "decoded: " << c.message);
     CHECK(decoded.error().message == "corrupt audit batch: " + c.message);
   }
@@ -166,11 +231,21 @@ TEST_CASE("Damaged content inside a valid frame is refused, not read past its en
   auto decoded = DecodeBatch(not_zstd, content);
   REQUIRE_FALSE(decoded.has_value());
   CHECK(decoded.error().message == "corrupt audit batch: not a zstd frame with its content size");
-  // The smallest valid batch, for contrast: one event with empty texts.
-  auto one = DecodeBatch(frame_of(std::string("\x01\x02\x00\x00\x00\x00", 6)), content);
+  // The smallest valid batches, for contrast: one event with empty texts.
+  auto one = DecodeBatch(FrameOf(std::string("\x01\x02\x00\x00\x00\x00", 6)), content, kPlain);
   REQUIRE(one.has_value());
   REQUIRE(one->size() == 1);
   CHECK((*one)[0].time_ms == 1);
+  auto two = DecodeBatch(FrameOf(std::string("\x02\x02\x00\x00\x00\x00\x00\x00\x02"
+                                             "\x00\x07\x01\x01\x00"
+                                             "ab",
+                                             16)),
+                         content);
+  REQUIRE(two.has_value());
+  REQUIRE(two->size() == 2);
+  CHECK((*two)[0].record == "ab");
+  CHECK((*two)[1].record == "ab");  // 'a' from the front, 'b' from the back of the one before
+  CHECK((*two)[1].time_ms == 1);
 }
 
 TEST_CASE("Random byte flips in a stored batch never crash the decoder") {

@@ -37,9 +37,56 @@ def records(events):
     return [json.loads(e["CloudTrailEvent"]) for e in events]
 
 
+def _varint(buf, pos):
+    value, shift = 0, 0
+    while True:
+        byte = buf[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, pos
+
+
+def batch_records(content, fmt):
+    """The records of one decompressed batch (emulator/src/audit/batch_codec.hpp): format 1
+    stores each whole, format 2 each as the bytes it shares with the start and the end of the
+    record before it, and its own middle part."""
+    count, pos = _varint(content, 0)
+    heads = []
+    for _ in range(count):
+        _, pos = _varint(content, pos)  # time
+        same = 0
+        if fmt == 2:
+            same, pos = _varint(content, pos)
+        sizes = []
+        for bit in (1, 2, 4):  # account, region, event name: absent when as the one before
+            if fmt == 2 and same & bit:
+                continue
+            size, pos = _varint(content, pos)
+            sizes.append(size)
+        prefix = suffix = 0
+        if fmt == 2:
+            prefix, pos = _varint(content, pos)
+            suffix, pos = _varint(content, pos)
+        middle, pos = _varint(content, pos)
+        heads.append((sum(sizes), prefix, suffix, middle))
+    out, last = [], b""
+    for texts, prefix, suffix, middle in heads:
+        pos += texts
+        record = last[:prefix] + content[pos:pos + middle] + last[len(last) - suffix:][:suffix]
+        pos += middle
+        out.append(record)
+        last = record
+    if pos != len(content):
+        raise AssertionError("audit batch content is not what the records say")
+    return out
+
+
 def stored_batches(db):
-    """The decompressed content of every audit_batches row (zstd frames, through the system's
-    libzstd: Debian's apt needs it, so it is on every Debian 12 machine)."""
+    """Every audit_batches row: its decompressed content (zstd frames, through the system's
+    libzstd: Debian's apt needs it, so it is on every Debian 12 machine) and its records rebuilt
+    from it, so a search sees both the bytes on disk and every record whole."""
     zstd = ctypes.CDLL(ctypes.util.find_library("zstd") or "libzstd.so.1")
     zstd.ZSTD_getFrameContentSize.restype = ctypes.c_ulonglong
     zstd.ZSTD_getFrameContentSize.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
@@ -47,16 +94,18 @@ def stored_batches(db):
     zstd.ZSTD_decompress.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
                                      ctypes.c_size_t]
     zstd.ZSTD_isError.argtypes = [ctypes.c_size_t]
-    out = []
+    contents, records = [], []
     with sqlite3.connect(db) as connection:
-        for (data,) in connection.execute("SELECT data FROM audit_batches ORDER BY id"):
+        for data, fmt in connection.execute(
+                "SELECT data, format FROM audit_batches ORDER BY id"):
             size = zstd.ZSTD_getFrameContentSize(data, len(data))
             buffer = ctypes.create_string_buffer(size)
             n = zstd.ZSTD_decompress(buffer, size, data, len(data))
             if zstd.ZSTD_isError(n) or n != size:
                 raise AssertionError("audit batch does not decompress")
-            out.append(buffer.raw[:n])
-    return out
+            contents.append(buffer.raw[:n])
+            records.extend(batch_records(buffer.raw[:n], fmt))
+    return contents, records
 
 
 class TrailTestCase(ClientErrorAssertions, unittest.TestCase):
@@ -370,11 +419,14 @@ class NoSecretsOnDisk(unittest.TestCase):
                 with open(path, "rb") as f:
                     files[path] = f.read()
             self.assertIn(db, files)
-            # The stored trail is compressed: search its decompressed content too.
-            batches = b"".join(stored_batches(db))
+            # The stored trail is compressed: search its content and its records too.
+            contents, stored = stored_batches(db)
+            self.assertEqual(stored, trail.splitlines())
+            batches = b"\n".join(stored)
             self.assertEqual(batches.count(b'"eventSource":"kms.amazonaws.com"'), 8)
             self.assertIn(b"GenerateDataKey", batches)  # the trail is there
-            for name, data in ([("audit log", trail), ("audit batches", batches)] +
+            for name, data in ([("audit log", trail), ("audit records", batches),
+                                ("audit batches", b"".join(contents))] +
                                sorted(files.items())):
                 for label, needle in secrets:
                     self.assertNotIn(needle, data, "%s found in %s" % (label, name))

@@ -15,8 +15,8 @@ namespace {
 constexpr const char* kMemoryPath = ":memory:";
 
 constexpr std::string_view kInsert =
-    "INSERT INTO audit_batches (first_seq, events, first_ms, last_ms, data) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO audit_batches (first_seq, events, first_ms, last_ms, data, format) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 constexpr std::string_view kRecordUse =
     "INSERT INTO key_last_usage (key_arn, operation, used_ms, event_id, request_id) "
@@ -27,7 +27,8 @@ constexpr std::string_view kRecordUse =
 // The batches that may hold events numbered below ?1 and from ?2 on, in [?3, ?4], newest first
 // (by id: the order they were written). Their events are filtered one by one (Lookup).
 constexpr std::string_view kLookup =
-    "SELECT first_seq, data FROM audit_batches WHERE first_seq < ?1 AND first_seq + events > ?2 "
+    "SELECT first_seq, data, format FROM audit_batches WHERE first_seq < ?1 AND "
+    "first_seq + events > ?2 "
     "AND last_ms >= ?3 AND first_ms <= ?4 ORDER BY id DESC";
 
 // Events moved from v3's table per transaction step (kMaxBatchEvents per stored batch).
@@ -213,7 +214,7 @@ Status AuditDb::InsertEntries(std::span<const BatchEntry> entries) {
   }
   auto count = static_cast<int64_t>(entries.size());
   insert_->BindInt(1, next_seq_).BindInt(2, count).BindInt(3, first_ms).BindInt(4, last_ms);
-  insert_->BindBlob(5, *frame);
+  insert_->BindBlob(5, *frame).BindInt(6, static_cast<int64_t>(BatchFormat::kDelta));
   if (Status ran = insert_->Run(); !ran) return ran;
   next_seq_ += count;
   return {};
@@ -293,7 +294,7 @@ Result<std::vector<StoredEvent>> AuditDb::Lookup(const LookupQuery& q) {
     if (!row) return row.error();
     if (!*row) break;
     int64_t first_seq = stmt->Int(0);
-    auto entries = DecodeBatch(stmt->Blob(1), content);
+    auto entries = DecodeBatch(stmt->Blob(1), static_cast<BatchFormat>(stmt->Int(2)), content);
     if (!entries) return entries.error();
     for (size_t i = entries->size(); i-- > 0 && out.size() < limit;) {
       const BatchEntry& b = (*entries)[i];
@@ -333,7 +334,7 @@ Result<int64_t> AuditDb::TrackingStartMs() {
 }
 
 Result<int64_t> AuditDb::Count() {
-  auto stmt = db_.Prepare("SELECT first_seq, events, first_ms, data FROM audit_batches");
+  auto stmt = db_.Prepare("SELECT first_seq, events, first_ms, data, format FROM audit_batches");
   if (!stmt) return stmt.error();
   int64_t count = 0;
   std::string content;
@@ -343,7 +344,7 @@ Result<int64_t> AuditDb::Count() {
       count += events;  // a batch's numbers only grow, and its first_ms is its oldest time
       return {};
     }
-    auto entries = DecodeBatch(stmt->Blob(3), content);
+    auto entries = DecodeBatch(stmt->Blob(3), static_cast<BatchFormat>(stmt->Int(4)), content);
     if (!entries) return entries.error();
     for (size_t i = 0; i < entries->size(); ++i) {
       if (Kept(first_seq + static_cast<int64_t>(i), (*entries)[i].time_ms)) ++count;

@@ -18,7 +18,7 @@ namespace kms::emulator::audit {
 
 // The schema version of the trail this code reads and writes: v6 stores it in batches
 // (store/schema.cpp).
-inline constexpr int64_t kAuditSchemaVersion = 6;
+inline constexpr int64_t kAuditSchemaVersion = 7;
 
 // CloudTrail's LookupAttributeKey values, plus kNone for a lookup without attributes.
 enum class LookupKey {
@@ -72,7 +72,7 @@ class AuditDb {
   // Opens `path` (already created and migrated by the key store) or, for ":memory:", a private
   // in-memory database it migrates itself. Events stored by an older emulator (schema v3 to v5's
   // audit_events rows) are moved into batches first, in one transaction. kInternal with SQLite's
-  // message, or "database schema version N has no audit trail (needs 6)" for a database the key
+  // message, or "database schema version N has no audit trail (needs 7)" for a database the key
   // store did not migrate.
   static Result<AuditDb> Open(const std::string& path);
 

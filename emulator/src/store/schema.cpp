@@ -207,8 +207,16 @@ CREATE TABLE audit_batches (
 );
 )sql";
 
+// v7: each audit batch names the format of its content (audit::BatchFormat): v6's rows are
+// format 1 (whole records); new rows are format 2 (each record stored as its difference from the
+// one before), so compressing a batch costs the writer about a third as much.
+constexpr const char* kV7 = R"sql(
+ALTER TABLE audit_batches ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+)sql";
+
 constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3},
-                                    Migration{4, kV4}, Migration{5, kV5}, Migration{6, kV6}};
+                                    Migration{4, kV4}, Migration{5, kV5}, Migration{6, kV6},
+                                    Migration{7, kV7}};
 static_assert(kMigrations.back().version == kLatestVersion);
 
 // Runs `migration` inside the caller's transaction.

@@ -10,7 +10,7 @@
 namespace kms::emulator::schema {
 
 // The newest schema version this build knows.
-inline constexpr int64_t kLatestVersion = 6;
+inline constexpr int64_t kLatestVersion = 7;
 
 // The database's schema version (0 for a new, empty file). Reads only the header: kInternal
 // with SQLite's message ("file is not a database") for a foreign file, and kInternal "database
