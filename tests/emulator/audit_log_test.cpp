@@ -215,6 +215,14 @@ TEST_CASE("The last use of each key is the newest successful use, kept beyond re
   REQUIRE((*log)->Flush().has_value());
   CHECK((*log)->LastUse(b).value()->operation == "GenerateMac");
   CHECK_FALSE((*log)->LastUse(KeyArnOf("mrk-1234abcd12ab34cd56ef1234567890ab")).value());
+  // Of uses at the same time, the last queued; a run of one key's uses broken by another key.
+  (*log)->Enqueue(MakeEvent(now + 7, "Encrypt", 6, a));
+  (*log)->Enqueue(MakeEvent(now + 7, "GenerateDataKey", 7, a));
+  (*log)->Enqueue(MakeEvent(now + 8, "Sign", 8, b));
+  (*log)->Enqueue(MakeEvent(now + 6, "Decrypt", 9, a));
+  REQUIRE((*log)->Flush().has_value());
+  CHECK((*log)->LastUse(a).value()->request_id == "req-7");
+  CHECK((*log)->LastUse(b).value()->request_id == "req-8");
   CHECK((*log)->Count().value() == 1);  // the events went, the uses stay
 }
 

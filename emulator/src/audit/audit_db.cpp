@@ -221,14 +221,23 @@ Status AuditDb::InsertEntries(std::span<const BatchEntry> entries) {
 }
 
 Status AuditDb::RecordUses(const EventBatch& batch) {
-  // Only the newest use of each key in the batch needs writing.
+  // Only the newest use of each key in the batch needs writing. Most events use the same keys
+  // as the one before them: each run of those is reduced to its newest event before its ARNs are
+  // looked at. Newest: the latest time, and of equal times the last queued.
   std::unordered_map<std::string_view, size_t> newest;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    EventView e = batch[i];
-    ForEachArn(e.UsedKeys(), [&](std::string_view arn) {
-      auto [it, inserted] = newest.emplace(arn, i);
-      if (!inserted && batch[it->second].TimeMs() <= e.TimeMs()) it->second = i;
+  for (size_t i = 0; i < batch.size();) {
+    std::string_view keys = batch[i].UsedKeys();
+    size_t best = i;
+    size_t end = i + 1;
+    for (; end < batch.size() && batch[end].UsedKeys() == keys; ++end) {
+      if (batch[end].TimeMs() >= batch[best].TimeMs()) best = end;
+    }
+    int64_t best_ms = batch[best].TimeMs();
+    ForEachArn(keys, [&](std::string_view arn) {
+      auto [it, inserted] = newest.emplace(arn, best);
+      if (!inserted && batch[it->second].TimeMs() <= best_ms) it->second = best;
     });
+    i = end;
   }
   for (const auto& [arn, i] : newest) {
     EventView e = batch[i];

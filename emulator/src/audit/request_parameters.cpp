@@ -3,9 +3,11 @@
 #include "audit/request_parameters.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iterator>
 #include <unordered_map>
+#include <vector>
 
 namespace kms::emulator::audit {
 namespace {
@@ -188,17 +190,12 @@ bool Has(const boost::json::object& object, std::string_view member) {
   return it != object.end() && !it->value().is_null();
 }
 
-// A request member of the model that is neither a secret nor null.
-bool IsLoggable(const boost::json::key_value_pair& member) {
+// How a request member is logged: kLogged or kMap for a member of the model that is neither a
+// secret nor null, else kOmitted (unknown members, secrets, nulls).
+Kind LoggedKind(const boost::json::key_value_pair& member) {
   Kind kind = Classify(member.key());
-  return (kind == Kind::kLogged || kind == Kind::kMap) && !member.value().is_null();
-}
-
-bool HasLoggableMember(const boost::json::object& input) {
-  for (const auto& member : input) {
-    if (IsLoggable(member)) return true;
-  }
-  return false;
+  bool loggable = (kind == Kind::kLogged || kind == Kind::kMap) && !member.value().is_null();
+  return loggable ? kind : Kind::kOmitted;
 }
 
 // AWS: Encrypt and Decrypt records always carry encryptionAlgorithm, ReEncrypt both algorithms.
@@ -273,12 +270,30 @@ void WriteRequestParameters(JsonWriter& out, std::string_view operation,
                             const boost::json::object* input, const boost::json::object* output) {
   bool defaults = operation == "Encrypt" || operation == "Decrypt" || operation == "ReEncrypt" ||
                   operation == "CreateKey";
-  // Nothing loggable (no members, or only secrets): AWS writes null, as for RetireGrant.
-  if (input == nullptr || (!defaults && !HasLoggableMember(*input))) return out.Null();
-  out.BeginObject();
+  if (input == nullptr) return out.Null();
+  // Each member is classified once (a request has a handful; more go to the heap).
+  constexpr size_t kInline = 16;
+  std::array<Kind, kInline> inline_kinds;
+  std::vector<Kind> heap_kinds;
+  Kind* kinds = inline_kinds.data();
+  if (input->size() > kInline) {
+    heap_kinds.resize(input->size());
+    kinds = heap_kinds.data();
+  }
+  bool any = false;
+  size_t i = 0;
   for (const auto& member : *input) {
-    if (!IsLoggable(member)) continue;
-    Kind kind = Classify(member.key());
+    kinds[i] = LoggedKind(member);
+    any = any || kinds[i] != Kind::kOmitted;
+    ++i;
+  }
+  // Nothing loggable (no members, or only secrets): AWS writes null, as for RetireGrant.
+  if (!defaults && !any) return out.Null();
+  out.BeginObject();
+  i = 0;
+  for (const auto& member : *input) {
+    Kind kind = kinds[i++];
+    if (kind == Kind::kOmitted) continue;
     out.CamelKey(member.key());
     if (member.key() == "ValidTo") {
       WriteRequestDate(out, member.value());
