@@ -20,6 +20,7 @@ using kms::emulator::audit::BatchEntry;
 using kms::emulator::audit::BatchFormat;
 using kms::emulator::testing::FrameOf;
 using kms::emulator::testing::PlainContent;
+using kms::emulator::testing::PutVarint;
 
 constexpr BatchFormat kDelta = BatchFormat::kDelta;
 constexpr BatchFormat kPlain = BatchFormat::kPlain;
@@ -246,6 +247,37 @@ TEST_CASE("Damaged content inside a valid frame is refused, not read past its en
   CHECK((*two)[0].record == "ab");
   CHECK((*two)[1].record == "ab");  // 'a' from the front, 'b' from the back of the one before
   CHECK((*two)[1].time_ms == 1);
+}
+
+TEST_CASE("A batch whose shared parts would rebuild more than 256 MiB is refused first") {
+  // One 64 KiB record, then 4096 events that each repeat all of it: 7 bytes of header apiece,
+  // 256 MiB and more once rebuilt.
+  std::string content;
+  PutVarint(content, 4097);
+  content += std::string("\x00\x00\x00\x00\x00\x00\x00", 7);  // time, bits, 3 lengths, 2 shares
+  PutVarint(content, 65536);                                  // its own part: all of it
+  for (int i = 0; i < 4096; ++i) {
+    content += std::string("\x00\x07", 2);  // time, every text shared
+    PutVarint(content, 65536);              // the whole previous record
+    content += std::string("\x00\x00", 2);  // no suffix, no own part
+  }
+  content += std::string(65536, 'r');
+  std::string decoded_content;
+  auto decoded = DecodeBatch(FrameOf(content), decoded_content);
+  REQUIRE_FALSE(decoded.has_value());
+  CHECK(decoded.error().message == "corrupt audit batch: records of more than 268435456 bytes");
+  CHECK(decoded_content.size() < (size_t{1} << 20));  // refused before anything was rebuilt
+  // One event fewer rebuilds exactly 256 MiB, which is allowed (both counts are 2-byte varints).
+  content.replace(0, 2, [] {
+    std::string count;
+    PutVarint(count, 4096);
+    return count;
+  }());
+  content.erase(content.size() - 65536 - 7, 7);  // the last repeat: 2 + 3-byte varint + 2
+  auto largest = DecodeBatch(FrameOf(content), decoded_content);
+  REQUIRE_MESSAGE(largest.has_value(), largest.error().message);
+  CHECK(largest->size() == 4096);
+  CHECK(largest->back().record.size() == 65536);
 }
 
 TEST_CASE("Random byte flips in a stored batch never crash the decoder") {

@@ -209,7 +209,8 @@ CREATE TABLE audit_batches (
 
 // v7: each audit batch names the format of its content (audit::BatchFormat): v6's rows are
 // format 1 (whole records); new rows are format 2 (each record stored as its difference from the
-// one before), so compressing a batch costs the writer about a third as much.
+// one before): zstd then sees a tenth of the bytes, and the writer's CPU per event falls by about
+// a third.
 constexpr const char* kV7 = R"sql(
 ALTER TABLE audit_batches ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
 )sql";
