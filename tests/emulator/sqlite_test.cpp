@@ -1,7 +1,9 @@
-// Tests for the SQLite RAII wrapper: binding, reading, errors and the transaction guard.
+// Tests for the SQLite RAII wrapper: binding, reading, errors, the transaction guard and the
+// library configuration.
 #include "store/sqlite.hpp"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <array>
 #include <string>
@@ -127,6 +129,16 @@ TEST_CASE("Beginning a transaction inside another is an error") {
   Result<Transaction> inner = Transaction::Begin(db);
   REQUIRE_FALSE(inner.has_value());
   CHECK(inner.error().message == "SQLite: cannot start a transaction within a transaction");
+}
+
+TEST_CASE("Opening a database leaves SQLite's allocation statistics off") {
+  Database db = OpenMemory();
+  REQUIRE(db.Exec("CREATE TABLE t (x); INSERT INTO t VALUES (randomblob(100000))").has_value());
+  // With statistics on (SQLite's default) this counts every byte SQLite holds; off, it stays 0.
+  sqlite3_int64 current = -1, highest = -1;
+  REQUIRE(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &highest, 0) == SQLITE_OK);
+  CHECK(current == 0);
+  CHECK(highest == 0);
 }
 
 }  // namespace
