@@ -116,6 +116,48 @@ class RecordingSink : public Sink {
   int discards = 0;
 };
 
+// A sink that takes whole buffers (Sink::Take) and records what it got: it gives back a small
+// buffer of 0xA5 bytes each time, so a stream that kept using the taken buffer, or trusted the
+// returned one's contents or size, would produce wrong output. `fail_after` takes succeed, then
+// Take fails with "taking failed".
+class TakingSink : public Sink {
+ public:
+  Status Write(std::span<const uint8_t> bytes) override {
+    data.insert(data.end(), bytes.begin(), bytes.end());
+    ++writes;
+    return {};
+  }
+  void Discard() override {
+    data.clear();
+    ++discards;
+  }
+  Result<bool> Take(std::vector<uint8_t>& buffer, size_t size) override {
+    if (auto st = Taking(buffer.data(), size); !st) return st.error();
+    buffer.assign(100, 0xA5);
+    ++vectors;
+    return true;
+  }
+  Result<bool> Take(SecretBytes& buffer, size_t size) override {
+    if (auto st = Taking(buffer.data(), size); !st) return st.error();
+    buffer = SecretBytes(std::vector<uint8_t>(100, 0xA5));
+    ++secrets;
+    return true;
+  }
+  std::vector<uint8_t> data;
+  int writes = 0;
+  int vectors = 0;  // vectors taken
+  int secrets = 0;  // SecretBytes taken
+  int discards = 0;
+  int fail_after = 1 << 30;
+
+ private:
+  Status Taking(const uint8_t* bytes, size_t size) {
+    if (vectors + secrets >= fail_after) return MakeError(ErrorCode::kInternal, "taking failed");
+    data.insert(data.end(), bytes, bytes + size);
+    return {};
+  }
+};
+
 // Counts and checksums output without keeping it (for large streams).
 class CountingSink : public Sink {
  public:

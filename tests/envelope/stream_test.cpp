@@ -256,6 +256,72 @@ TEST_CASE("A failure after released frames calls Discard and wipes the sink") {
   CHECK(again.error().message == finish.error().message);
 }
 
+TEST_CASE("A sink that does not take buffers says so and keeps the buffer; streams then Write") {
+  RecordingSink sink;
+  std::vector<uint8_t> buffer = Pattern(10);
+  auto taken = static_cast<Sink&>(sink).Take(buffer, buffer.size());
+  REQUIRE(taken.has_value());
+  CHECK_FALSE(*taken);
+  CHECK(Same(buffer, Pattern(10)));
+  SecretBytes secret(Pattern(10));
+  auto secret_taken = static_cast<Sink&>(sink).Take(secret, secret.size());
+  REQUIRE(secret_taken.has_value());
+  CHECK_FALSE(*secret_taken);
+  CHECK(Same(secret.span(), Pattern(10)));
+}
+
+TEST_CASE("Streams hand whole buffers to a sink that takes them, with the same bytes as Write") {
+  auto keyring = AesKeyring();
+  auto plaintext = Pattern((size_t{5} << 20) + 12345, 21);  // several flushes, and a tail
+  for (auto id : {AlgorithmSuiteId::kAes256GcmHkdfSha512CommitKeyEcdsaP384,
+                  AlgorithmSuiteId::kAes256GcmHkdfSha512CommitKey}) {
+    CAPTURE(static_cast<int>(id));
+    TakingSink message;
+    auto encryptor = StreamEncryptor::Create(*keyring, OptionsFor(id), message);
+    REQUIRE(encryptor.has_value());
+    for (size_t i = 0; i < plaintext.size(); i += 700000) {
+      auto chunk = std::span<const uint8_t>(plaintext).subspan(i);
+      REQUIRE(encryptor->Update(chunk.first(std::min<size_t>(chunk.size(), 700000))).has_value());
+    }
+    REQUIRE(encryptor->Finish().has_value());
+    CHECK(message.vectors >= 5);  // the ciphertext went over in taken buffers
+    CHECK(message.discards == 0);
+    auto one_shot = Decrypt(*keyring, message.data, DecryptFor(id));
+    REQUIRE_MESSAGE(one_shot.has_value(), one_shot.error().message);
+    CHECK(Same(one_shot->plaintext.span(), plaintext));
+
+    TakingSink decrypted;
+    auto st = StreamDecryptInto(*keyring, message.data, DecryptFor(id), 333333, decrypted);
+    REQUIRE_MESSAGE(st.has_value(), st.error().message);
+    CHECK(decrypted.secrets >= 4);  // and the plaintext in taken SecretBytes
+    CHECK(decrypted.vectors == 0);
+    CHECK(Same(decrypted.data, plaintext));
+  }
+}
+
+TEST_CASE("A sink whose Take fails stops the stream with its error and is discarded once") {
+  auto keyring = AesKeyring();
+  auto plaintext = Pattern(size_t{4} << 20, 22);
+  TakingSink sink;
+  sink.fail_after = 2;
+  auto encryptor = StreamEncryptor::Create(*keyring, {}, sink);
+  REQUIRE(encryptor.has_value());
+  auto st = encryptor->Update(plaintext);
+  REQUIRE(!st.has_value());
+  CHECK(st.error().message == "taking failed");
+  CHECK(sink.discards == 1);
+  CHECK(sink.data.empty());
+
+  auto message = EncryptOrDie(*keyring, plaintext, {});
+  TakingSink out;
+  out.fail_after = 1;
+  auto decrypted = StreamDecryptInto(*keyring, message, {}, size_t{1} << 20, out);
+  REQUIRE(!decrypted.has_value());
+  CHECK(decrypted.error().message == "taking failed");
+  CHECK(out.discards == 1);
+  CHECK(out.data.empty());
+}
+
 TEST_CASE("refuse_signed_suites stops a signed message right after its header") {
   auto keyring = AesKeyring();
   DecryptOptions options;

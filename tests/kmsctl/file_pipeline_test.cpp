@@ -224,6 +224,92 @@ TEST_CASE("WriteBehind writes many writes of random sizes in order, into a 0600 
   CHECK(late.error().message == "Cannot write " + (dir / "out") + ": closed");
 }
 
+TEST_CASE("WriteBehind takes vectors and SecretBytes between writes, in order, without copying") {
+  TempDir dir;
+  auto data = RandomBytes(size_t{6} << 20, 15);
+  auto sink = WriteBehind::OpenFile(dir / "out", {3, 100 * 1024});
+  REQUIRE(sink.has_value());
+  std::mt19937 rng(16);
+  std::vector<uint8_t> vector;
+  internal::SecretBytes secret;
+  size_t at = 0;
+  int takes = 0;
+  while (at < data.size()) {
+    // 0 to 300 KiB; taken buffers hold a few bytes more than they hand over
+    size_t n = std::min<size_t>(data.size() - at, rng() % (300 * 1024));
+    auto piece = std::span<const uint8_t>(data).subspan(at, n);
+    switch (rng() % 3) {
+      case 0:
+        REQUIRE((*sink)->Write(piece).has_value());
+        break;
+      case 1: {
+        vector.assign(piece.begin(), piece.end());
+        vector.resize(n + rng() % 10, 0xEE);
+        const uint8_t* handed = vector.data();
+        auto taken = (*sink)->Take(vector, n);
+        REQUIRE(taken.has_value());
+        CHECK(*taken);
+        // The sink keeps the buffer itself and gives back another (or an empty one).
+        CHECK((n == 0 || vector.empty() || vector.data() != handed));
+        ++takes;
+        break;
+      }
+      default: {
+        secret = internal::SecretBytes(piece);
+        secret.resize(n + rng() % 10);
+        const uint8_t* handed = secret.data();
+        auto taken = (*sink)->Take(secret, n);
+        REQUIRE(taken.has_value());
+        CHECK(*taken);
+        CHECK((n == 0 || secret.empty() || secret.data() != handed));
+        ++takes;
+      }
+    }
+    at += n;
+  }
+  CHECK(takes > 10);
+  REQUIRE((*sink)->Close().has_value());
+  CHECK(envelope::test::Same(ReadFile(dir / "out"), data));
+
+  std::vector<uint8_t> late(10, 1);
+  auto closed = (*sink)->Take(late, late.size());
+  REQUIRE(!closed.has_value());
+  CHECK(closed.error().message == "Cannot write " + (dir / "out") + ": closed");
+  CHECK(late == std::vector<uint8_t>(10, 1));  // left with the caller
+}
+
+TEST_CASE("WriteBehind::Take refuses more bytes than the buffer holds, keeping the buffer") {
+  TempDir dir;
+  auto sink = WriteBehind::OpenFile(dir / "out");
+  REQUIRE(sink.has_value());
+  internal::SecretBytes secret(RandomBytes(10, 17));
+  auto taken = (*sink)->Take(secret, 11);
+  REQUIRE(!taken.has_value());
+  CHECK(taken.error().code == ErrorCode::kInternal);
+  CHECK(taken.error().message ==
+        "Cannot write " + (dir / "out") + ": 11 bytes asked of a buffer of 10");
+  CHECK(envelope::test::Same(secret.span(), RandomBytes(10, 17)));
+  REQUIRE((*sink)->Close().has_value());
+  CHECK(ReadFile(dir / "out").empty());
+}
+
+TEST_CASE("WriteBehind::Take to /dev/full reports No space left on device from Take or Close") {
+  UniqueFd fd(::open("/dev/full", O_WRONLY | O_CLOEXEC));
+  REQUIRE(fd.get() >= 0);
+  auto sink = WriteBehind::ForFd(fd.get(), "/dev/full", {2, 4096});
+  REQUIRE(sink.has_value());
+  Status status;
+  for (int i = 0; i < 100 && status; ++i) {
+    std::vector<uint8_t> buffer = RandomBytes(4096, 18);
+    auto taken = (*sink)->Take(buffer, buffer.size());
+    if (!taken) status = taken.error();
+  }
+  if (status) status = (*sink)->Close();
+  REQUIRE(!status.has_value());
+  CHECK(status.error().message == "Cannot write /dev/full: No space left on device");
+  (*sink)->Discard();
+}
+
 // Writes until a Write fails, or Closes; the first error, or success.
 Status WriteUntilError(WriteBehind& sink) {
   auto data = RandomBytes(4096, 7);

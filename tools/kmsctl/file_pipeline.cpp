@@ -3,6 +3,7 @@
 #include "file_pipeline.hpp"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
@@ -234,36 +235,71 @@ Status WriteBehind::StartThread() {
 
 WriteBehind::~WriteBehind() {
   if (!closed_ok_) Discard();
+  WipeSlots();
 }
 
 Error WriteBehind::WriteError(int error) const {
   return MakeError(ErrorCode::kInternal, "Cannot write " + name_ + ": " + std::strerror(error));
 }
 
+Result<size_t> WriteBehind::FreeSlot() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return queued_ < slots_.size() || error_ != 0 || finished_; });
+  if (finished_) return MakeError(ErrorCode::kInternal, "Cannot write " + name_ + ": closed");
+  if (error_ != 0) return WriteError(error_);
+  return (head_ + queued_) % slots_.size();
+}
+
+void WriteBehind::Queue() {
+  {
+    std::lock_guard lock(mutex_);
+    ++queued_;
+  }
+  changed_.notify_all();
+}
+
 Status WriteBehind::Write(std::span<const uint8_t> bytes) {
   while (!bytes.empty()) {
-    size_t slot_index = 0;
-    {
-      std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return queued_ < slots_.size() || error_ != 0 || finished_; });
-      if (finished_) return MakeError(ErrorCode::kInternal, "Cannot write " + name_ + ": closed");
-      if (error_ != 0) return WriteError(error_);
-      slot_index = (head_ + queued_) % slots_.size();
-    }
+    auto slot_index = FreeSlot();
+    if (!slot_index) return slot_index.error();
     // The slot is neither queued nor being written: only this thread touches it until queued.
-    Slot& slot = slots_[slot_index];
+    Slot& slot = slots_[*slot_index];
     size_t n = std::min(bytes.size(), buffer_bytes_);
     if (slot.bytes.size() < n) slot.bytes.resize(n);
     std::memcpy(slot.bytes.data(), bytes.data(), n);
+    slot.in_taken = false;
     slot.size = n;
     bytes = bytes.subspan(n);
-    {
-      std::lock_guard lock(mutex_);
-      ++queued_;
-    }
-    changed_.notify_all();
+    Queue();
   }
   return {};
+}
+
+template <class Buffer>
+Result<bool> WriteBehind::TakeInto(Buffer& buffer, size_t size, Buffer Slot::*member,
+                                   bool in_taken) {
+  if (size > buffer.size()) {
+    return MakeError(ErrorCode::kInternal, "Cannot write " + name_ + ": " + std::to_string(size) +
+                                               " bytes asked of a buffer of " +
+                                               std::to_string(buffer.size()));
+  }
+  if (size == 0) return true;  // nothing to write; `buffer` stays the caller's
+  auto slot_index = FreeSlot();
+  if (!slot_index) return slot_index.error();
+  Slot& slot = slots_[*slot_index];
+  std::swap(slot.*member, buffer);
+  slot.in_taken = in_taken;
+  slot.size = size;
+  Queue();
+  return true;
+}
+
+Result<bool> WriteBehind::Take(std::vector<uint8_t>& buffer, size_t size) {
+  return TakeInto(buffer, size, &Slot::taken, true);
+}
+
+Result<bool> WriteBehind::Take(internal::SecretBytes& buffer, size_t size) {
+  return TakeInto(buffer, size, &Slot::bytes, false);
 }
 
 void WriteBehind::Run() {
@@ -275,8 +311,7 @@ void WriteBehind::Run() {
       if (stop_ || queued_ == 0) return;  // stopped, or closing with everything written
       slot_index = head_;
     }
-    const Slot& slot = slots_[slot_index];
-    int error = WriteAll({slot.bytes.data(), slot.size});
+    int error = WriteAll(slots_[slot_index].queued());
     {
       std::lock_guard lock(mutex_);
       if (error == 0) {
@@ -332,10 +367,20 @@ void WriteBehind::Discard() {
   }
   changed_.notify_all();
   if (thread_.joinable()) thread_.join();
-  for (Slot& slot : slots_) slot.bytes.clear();
+  WipeSlots();
   if (removable_) Remove();
   removable_ = false;
   owned_.Close();
+}
+
+// Called with the writing thread stopped (or never started).
+void WriteBehind::WipeSlots() {
+  for (Slot& slot : slots_) {
+    slot.bytes.clear();
+    if (!slot.taken.empty()) OPENSSL_cleanse(slot.taken.data(), slot.taken.size());
+    slot.taken.clear();
+    slot.size = 0;
+  }
 }
 
 // Truncates (so no data outlives a lingering hard link or open descriptor) and unlinks the

@@ -104,12 +104,15 @@ class ReadAhead {
 
 // A Sink that copies each Write into a ring slot (a slot grows to the write's size, up to
 // `buffer_bytes`; larger writes take several) and returns; a thread writes the slots in order with
-// write(2). A failed write is reported by the next Write or by Close. Slots are SecretBytes (output
-// may be plaintext). Sink calls (Write, Discard, Close) come from one thread; the writing thread is
-// internal.
+// write(2). Take puts the caller's buffer itself in the next slot instead (no copy, any size) and
+// gives back the one that slot held. A failed write is reported by the next Write or Take, or by
+// Close. Slots hold SecretBytes (output may be plaintext) or taken vectors, all wiped by Discard
+// and on destruction. Sink calls (Write, Take, Discard, Close) come from one thread; the writing
+// thread is internal.
 class WriteBehind final : public envelope::Sink {
  public:
-  // The envelope streams write about 1 MiB (plus frame overhead) at a time: one slot each.
+  // The envelope streams hand over (Take) about 1 MiB plus frame overhead at a time, one slot
+  // each; a Write larger than 2 MiB takes several slots.
   static constexpr RingShape kShape{4, size_t{2} << 20};
   // Creates or truncates `path` (mode 0600 for a new file). Only a regular file is removed by
   // Discard. kValidation "Cannot open <path>: <reason>"; kInternal "Cannot start the output
@@ -127,6 +130,11 @@ class WriteBehind final : public envelope::Sink {
   // Copies `bytes` and returns, waiting only for a free slot. kInternal "Cannot write <name>:
   // <reason>" when an earlier write failed; "Cannot write <name>: closed" after Close/Discard.
   Status Write(std::span<const uint8_t> bytes) override;
+  // Queues buffer[0, size) without copying it and returns true, `buffer` then holding the slot's
+  // previous buffer (possibly empty); waits only for a free slot. Errors as for Write, leaving
+  // `buffer` untouched; also kInternal when `size` exceeds the buffer's.
+  Result<bool> Take(std::vector<uint8_t>& buffer, size_t size) override;
+  Result<bool> Take(internal::SecretBytes& buffer, size_t size) override;
   // Stops the thread after the write(2) in progress, drops and wipes what is queued; a regular
   // file this opened is truncated and removed (if its path still names it). Idempotent; does
   // nothing after a successful Close.
@@ -138,12 +146,23 @@ class WriteBehind final : public envelope::Sink {
 
  private:
   struct Slot {
-    internal::SecretBytes bytes;
+    internal::SecretBytes bytes;  // Write's copies and taken SecretBytes
+    std::vector<uint8_t> taken;   // taken vectors
+    bool in_taken = false;        // which of the two holds the slot's bytes
     size_t size = 0;
+    std::span<const uint8_t> queued() const {
+      return {in_taken ? taken.data() : bytes.data(), size};
+    }
   };
 
   WriteBehind(UniqueFd owned, int fd, std::string name, RingShape shape);
   Status StartThread();
+  // Waits for a slot that is neither queued nor being written, and returns its index.
+  Result<size_t> FreeSlot();
+  void Queue();
+  template <class Buffer>
+  Result<bool> TakeInto(Buffer& buffer, size_t size, Buffer Slot::*member, bool in_taken);
+  void WipeSlots();
   void Run();
   int WriteAll(std::span<const uint8_t> bytes);
   Error WriteError(int error) const;

@@ -36,7 +36,7 @@ class OutputBuffer {
   uint8_t* data() { return storage_.data(); }
   size_t end() const { return end_; }
   size_t committed() const { return committed_; }
-  size_t capacity() const { return storage_.size(); }
+  size_t capacity() const { return storage_.size() + carry_.size(); }
 
   void Commit() { committed_ = end_; }
   // Wipes and forgets the pending bytes.
@@ -46,15 +46,22 @@ class OutputBuffer {
   }
   void WipeAll() {
     if (end_ != 0) OPENSSL_cleanse(storage_.data(), end_);
+    if (carry_.size() != 0) OPENSSL_cleanse(carry_.data(), carry_.size());
     end_ = committed_ = 0;
   }
 
   Status MaybeFlush() { return committed_ >= flush_at_ ? Flush() : Status(); }
-  // Writes the committed bytes to the sink and moves the pending ones to the front. Released
-  // bytes are not wiped here (they are overwritten by the next frames, and SecretBytes wipes
-  // its whole capacity when it dies): wiping every flush would cost a pass over all output.
+  // Hands the committed bytes to the sink (the buffer itself when the sink takes buffers, else
+  // a Write) and moves the pending ones to the front. Released bytes are not wiped here (they
+  // are overwritten by the next frames, and SecretBytes wipes its whole capacity when it dies):
+  // wiping every flush would cost a pass over all output.
   Status Flush() {
     if (sink_ == nullptr || committed_ == 0) return {};
+    if (sink_takes_) {
+      auto taken = HandOver();
+      if (!taken) return taken.error();
+      if (*taken) return {};
+    }
     if (auto st = sink_->Write({storage_.data(), committed_}); !st) return st;
     size_t pending = end_ - committed_;
     if (pending != 0) std::memmove(storage_.data(), storage_.data() + committed_, pending);
@@ -71,9 +78,35 @@ class OutputBuffer {
   }
 
  private:
+  // Flush through Sink::Take: the pending bytes (at most about a frame) are set aside, the buffer
+  // goes to the sink, and they move to the front of the buffer it gives back, which is grown to
+  // this one's size so appends do not reallocate. False when the sink does not take buffers
+  // (then it is not asked again).
+  Result<bool> HandOver() {
+    size_t pending = end_ - committed_;
+    if (pending != 0) {
+      if (carry_.size() < pending) carry_.resize(pending);
+      std::memcpy(carry_.data(), storage_.data() + committed_, pending);
+    }
+    size_t capacity = storage_.size();
+    auto taken = sink_->Take(storage_, committed_);
+    if (!taken) return taken.error();
+    if (!*taken) {
+      sink_takes_ = false;
+      return false;
+    }
+    Reserve(capacity);
+    if (pending != 0) std::memcpy(storage_.data(), carry_.data(), pending);
+    end_ = pending;
+    committed_ = 0;
+    return true;
+  }
+
   Sink* sink_;
   size_t flush_at_;
+  bool sink_takes_ = true;
   Storage storage_;
+  Storage carry_;  // pending bytes set aside during a HandOver
   size_t end_ = 0;
   size_t committed_ = 0;
 };

@@ -33,6 +33,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace kms::envelope {
 
@@ -44,6 +45,23 @@ class Sink {
   virtual Status Write(std::span<const uint8_t> bytes) = 0;
   // Called once when the operation fails: drop, and wipe where possible, all bytes written.
   virtual void Discard() = 0;
+  // Optional, for sinks that queue output (for example for another thread to write): takes the
+  // first `size` bytes of `buffer` by taking the buffer itself, which saves Write's copy, and
+  // leaves in its place a buffer the sink is done with (of any size; the caller overwrites it).
+  // The streams call Take (ciphertext in a vector, plaintext in SecretBytes) instead of Write
+  // when they hand over a whole buffer. Returns false, leaving `buffer` untouched, when the sink
+  // does not take buffers (the default): the caller then calls Write. An error stops the
+  // operation as Write's does, and leaves `buffer` untouched too.
+  virtual Result<bool> Take(std::vector<uint8_t>& buffer, size_t size) {
+    (void)buffer;
+    (void)size;
+    return false;
+  }
+  virtual Result<bool> Take(internal::SecretBytes& buffer, size_t size) {
+    (void)buffer;
+    (void)size;
+    return false;
+  }
 };
 
 // Collects output in zeroizing memory. Discard wipes it.
