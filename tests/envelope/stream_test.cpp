@@ -279,13 +279,17 @@ TEST_CASE("Streams hand whole buffers to a sink that takes them, with the same b
     TakingSink message;
     auto encryptor = StreamEncryptor::Create(*keyring, OptionsFor(id), message);
     REQUIRE(encryptor.has_value());
-    for (size_t i = 0; i < plaintext.size(); i += 700000) {
+    const size_t kChunk = size_t{1} << 20;  // as kmsctl reads: each flush is a little over 1 MiB
+    for (size_t i = 0; i < plaintext.size(); i += kChunk) {
       auto chunk = std::span<const uint8_t>(plaintext).subspan(i);
-      REQUIRE(encryptor->Update(chunk.first(std::min<size_t>(chunk.size(), 700000))).has_value());
+      REQUIRE(encryptor->Update(chunk.first(std::min(chunk.size(), kChunk))).has_value());
     }
     REQUIRE(encryptor->Finish().has_value());
     CHECK(message.vectors >= 5);  // the ciphertext went over in taken buffers
     CHECK(message.discards == 0);
+    // The output buffer stops growing a little past the 1 MiB flush size (the taken ones would
+    // otherwise double to 2 MiB each in the sink).
+    CHECK(encryptor->peak_buffered_bytes() < size_t{1200} * 1024);
     auto one_shot = Decrypt(*keyring, message.data, DecryptFor(id));
     REQUIRE_MESSAGE(one_shot.has_value(), one_shot.error().message);
     CHECK(Same(one_shot->plaintext.span(), plaintext));

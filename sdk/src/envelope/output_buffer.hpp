@@ -25,10 +25,15 @@ class OutputBuffer {
     if (storage_.size() < n) storage_.resize(n);
   }
   // Appends n uninitialised bytes to the pending region and returns them. Earlier pointers
-  // into the buffer may be invalidated.
+  // into the buffer may be invalidated. The buffer doubles as it grows; when it flushes to a
+  // sink, it stops a little past the flush size (one flush's output, frames included), as every
+  // buffer a sink takes stays this size.
   uint8_t* Append(size_t n) {
-    if (end_ + n > storage_.size())
-      storage_.resize(std::max({end_ + n, 2 * storage_.size(), size_t{4096}}));
+    if (end_ + n > storage_.size()) {
+      size_t grown = std::max(2 * storage_.size(), size_t{4096});
+      if (sink_ != nullptr) grown = std::min(grown, flush_at_ + flush_at_ / 16);
+      storage_.resize(std::max(end_ + n, grown));
+    }
     uint8_t* p = storage_.data() + end_;
     end_ += n;
     return p;
