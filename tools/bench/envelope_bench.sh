@@ -64,9 +64,13 @@ echo "envelope_bench: ${SIZE_MIB} MiB in $WORK, $(nproc) cores, $RUNS run(s) (sh
   "wall-clock figures are noisy; CPU time = user+sys of kmsctl, all its threads)"
 head -c $((SIZE_MIB * 1048576)) /dev/urandom >"$WORK/plain"
 
-AES=$(openssl_mibs aes-256-gcm)
-SHA=$(openssl_mibs sha384)
-LIMIT=$(awk -v a="$AES" -v s="$SHA" 'BEGIN { printf "%.1f", 1 / (1 / a + 1 / s) }')
+# This machine's speed drifts by tens of percent within minutes, so openssl speed runs before
+# the first round and after every round; the references are the medians of those measurements.
+: >"$WORK/speeds"
+measure_speeds() {
+  echo "$(openssl_mibs aes-256-gcm) $(openssl_mibs sha384)" >>"$WORK/speeds"
+}
+measure_speeds
 
 # Runs a command under /usr/bin/time; appends "label op wall-s cpu-s peak-RSS-KiB" to results.
 measure() {
@@ -112,11 +116,16 @@ run_once() {
 }
 
 : >"$WORK/results"
-# The kernel's share alone: copying the file (read + write, 1 MiB at a time) with no crypto.
+# The kernel's share alone: copying the file (read + write, 1 MiB at a time) with no crypto,
+# and writing the output file alone (from /dev/zero), which no program writing a file can beat.
 measure - dd copy if="$WORK/plain" of="$WORK/out" bs=1M status=none
+rm -f "$WORK/out"
+measure - dd write if=/dev/zero of="$WORK/out" bs=1M count="$SIZE_MIB" status=none
 rm -f "$WORK/out"
 if [ -n "$DISK" ]; then
   measure - dd copy-disk if="$WORK/plain" of="$DISK/out" bs=1M status=none
+  rm -f "$DISK/out"
+  measure - dd write-disk if=/dev/zero of="$DISK/out" bs=1M count="$SIZE_MIB" status=none
   rm -f "$DISK/out"
 fi
 LABEL=-  # no label without a baseline
@@ -124,10 +133,28 @@ LABEL=-  # no label without a baseline
 for _ in $(seq "$RUNS"); do
   if [ -n "$BASELINE" ]; then run_once before "$BASELINE"; fi
   run_once "$LABEL" "$BIN/kmsctl"
+  measure_speeds
 done
 
-printf '%-46s %8.1f MiB/s  (user CPU time)\n' "openssl speed -evp aes-256-gcm" "$AES"
-printf '%-46s %8.1f MiB/s  (user CPU time)\n' "openssl speed -evp sha384" "$SHA"
+# Medians and ranges of the openssl speed measurements.
+read -r AES AES_RANGE SHA SHA_RANGE < <(awk '
+  function median(v, k,    i, j, t) {
+    for (i = 2; i <= k; ++i) for (j = i; j > 1 && v[j - 1] > v[j]; --j) {
+      t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+  }
+  { a[NR] = $1 + 0; s[NR] = $2 + 0 }
+  END {
+    am = median(a, NR); sm = median(s, NR)
+    printf "%.1f %.0f-%.0f %.1f %.0f-%.0f\n", am, a[1], a[NR], sm, s[1], s[NR]
+  }' "$WORK/speeds")
+LIMIT=$(awk -v a="$AES" -v s="$SHA" 'BEGIN { printf "%.1f", 1 / (1 / a + 1 / s) }')
+SPEEDS=$(wc -l <"$WORK/speeds")
+
+printf '%-46s %8.1f MiB/s  (user CPU time; median of %d, %s)\n' \
+  "openssl speed -evp aes-256-gcm" "$AES" "$SPEEDS" "$AES_RANGE"
+printf '%-46s %8.1f MiB/s  (user CPU time; median of %d, %s)\n' \
+  "openssl speed -evp sha384" "$SHA" "$SPEEDS" "$SHA_RANGE"
 printf '%-46s %8.1f MiB/s\n' "one-core limit 1/(1/aes+1/sha384)" "$LIMIT"
 printf '%-46s %16s %17s %10s\n' "" "wall MiB/s  %ref" "CPU MiB/s  %ref" "peak RSS"
 # Medians over the runs; %ref is of the one-core limit (0x0578) or of AES-GCM (0x0478), where
@@ -153,9 +180,15 @@ awk -v n="$SIZE_MIB" -v limit="$LIMIT" -v aes="$AES" '
       split(ops[i], o, "-"); ref = o[2] == "0x0578" ? limit : aes
       w = n / median(wall[key]); t = median(cpu[key]); c = t > 0 ? n / t : 0
       if (o[1] == "copy") {
-        printf "%-46s %9.1f %6s %10.1f %6s   (read+write alone, no crypto)\n",
+        printf "%-46s %9.1f %5.0f%% %10.1f %6s   (read+write alone, no crypto)\n",
           o[2] == "disk" ? "dd bs=1M (tmpfs file to a disk file)" : "dd bs=1M (same file, same tmpfs)",
-          w, "", c, ""
+          w, 100 * w / aes, c, ""
+        continue
+      }
+      if (o[1] == "write") {
+        printf "%-46s %9.1f %5.0f%% %10.1f %6s   (writing the output alone)\n",
+          o[2] == "disk" ? "dd bs=1M (/dev/zero to a disk file)" : "dd bs=1M (/dev/zero to a tmpfs file)",
+          w, 100 * w / aes, c, ""
         continue
       }
       printf "%-46s %9.1f %5.0f%% %10.1f %5.0f%% %6.1f MiB%s\n",
