@@ -297,6 +297,15 @@ TEST_CASE("ErrorResponse renders status from the error table, headers and body")
   CHECK(ErrorResponse(kms::MakeError(ErrorCode::kDependencyTimeout, "m"), "id").status == 503);
 }
 
+TEST_CASE("An error without a message has no message member, as AWS sends it") {
+  // AWS-recorded: InvalidCiphertextException, KMSInvalidSignatureException and others come with
+  // an empty Error.Message and no `message` field in the SDKs' parsed response.
+  HttpResponse r = ErrorResponse(kms::MakeError(ErrorCode::kInvalidCiphertext, ""), "id");
+  CHECK(r.status == 400);
+  CHECK(r.Header("x-amzn-ErrorType") == "InvalidCiphertextException");
+  CHECK(r.body == R"({"__type":"InvalidCiphertextException"})");
+}
+
 namespace {
 
 kms::Result<boost::json::object> EchoRegion(Services&, const RequestContext& ctx,

@@ -134,6 +134,27 @@ class Crypto(KmsTestCase):
         self.assertError("InvalidCiphertextException", None, self.kms.decrypt,
                          CiphertextBlob=blob)
 
+    def test_errors_without_a_message_parse_as_aws_recorded(self):
+        # AWS-recorded (reference snapshot): InvalidCiphertextException and
+        # KMSInvalidSignatureException have Error.Message "" and no top-level "message" member;
+        # errors with a message have both.
+        key = self.new_key()
+        blob = self.kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p",
+                                EncryptionContext={"a": "b"})["CiphertextBlob"]
+        response = self.assertError("InvalidCiphertextException", "", self.kms.decrypt,
+                                    CiphertextBlob=blob)
+        self.assertNotIn("message", response)
+        signer = self.kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+        signature = self.kms.sign(KeyId=signer["KeyId"], Message=b"bad",
+                                  SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+        response = self.assertError("KMSInvalidSignatureException", "", self.kms.verify,
+                                    KeyId=signer["KeyId"], Message=b"good", Signature=signature,
+                                    SigningAlgorithm="ECDSA_SHA_256")
+        self.assertNotIn("message", response)
+        response = self.assertError("NotFoundException", None, self.kms.describe_key,
+                                    KeyId="alias/absent")
+        self.assertEqual(response["message"], response["Error"]["Message"])
+
     def test_tampered_blob_is_invalid_ciphertext(self):
         key = self.new_key()
         blob = bytearray(self.kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"])

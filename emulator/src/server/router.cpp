@@ -66,7 +66,9 @@ HttpResponse RenderError(const Error& error, int status, std::string_view reques
   boost::json::object body;
   body.reserve(2);
   body.emplace("__type", type);
-  body.emplace("message", error.message);
+  // AWS leaves the member out when there is no message (e.g. InvalidCiphertextException,
+  // KMSInvalidSignatureException); SDKs then report an empty message and no `message` field.
+  if (!error.message.empty()) body.emplace("message", error.message);
   HttpResponse response = MakeResponse(status, kJson11, boost::json::serialize(body), request_id);
   response.headers.emplace_back("x-amzn-ErrorType", type);
   return response;

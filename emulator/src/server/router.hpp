@@ -39,7 +39,8 @@ class Router {
 };
 
 // Renders `error` as AWS JSON 1.1 does: status from the error table, body
-// {"__type": "<Type>", "message": "<message>"}, x-amzn-ErrorType and x-amzn-RequestId headers.
+// {"__type": "<Type>", "message": "<message>"} (no "message" when it is empty, as AWS), and the
+// x-amzn-ErrorType and x-amzn-RequestId headers.
 // Used by the router and by the session for errors found before routing (413). Thread-safe.
 HttpResponse ErrorResponse(const Error& error, std::string_view request_id);
 
