@@ -136,7 +136,15 @@ TEST_CASE("Required context keys are authenticated but not stored, and must be r
 
   DecryptOptions wrong;
   wrong.encryption_context = {{"required", "other"}};
-  CHECK(DecryptError(*keyring, message, wrong).code == ErrorCode::kIncorrectKey);
+  Error wrong_value = DecryptError(*keyring, message, wrong);
+  CHECK(wrong_value.code == ErrorCode::kIncorrectKey);
+  // A key the message does not store is named, as the likely reason.
+  CHECK(wrong_value.message ==
+        "No keyring could decrypt a data key: raw AES keyring (namespace \"test-namespace\", key "
+        "\"key-1\"): 1 matching encrypted data key did not authenticate under this key and "
+        "encryption context (the message does not store the encryption context key(s) "
+        "\"required\" given for decryption; they can only be right if it was encrypted with them "
+        "as required encryption context)");
 
   DecryptOptions right;
   right.encryption_context = {{"required", "2"}, {"stored", "1"}};

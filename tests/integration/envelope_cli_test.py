@@ -159,29 +159,65 @@ class EnvelopeCli(unittest.TestCase):
             "kmsctl: Encryption context does not match the message: the value of key \"purpose\" "
             "differs\n")
         # A pair the message does not store is authenticated as a required pair: KMS, which
-        # gets the whole context, refuses the data key first (AWS answers without a message).
+        # gets the whole context, refuses the data key first (AWS answers without a message);
+        # the error names the unstored key as the likely reason.
         key_arn = json.loads(self.kmsctl("describe-key", "--key-id", self.key_a).stdout)
         self.assert_fails_without_output(
             ["envelope", "decrypt", "--context", "purpose=test", "--context", "extra=1",
              "--in", enc],
             "kmsctl: No keyring could decrypt a data key: AWS KMS discovery keyring: Decrypt with "
-            "%s failed: InvalidCiphertextException: \n" % key_arn["KeyMetadata"]["Arn"])
+            "%s failed: InvalidCiphertextException (the message does not store the encryption "
+            "context key(s) \"extra\" given for decryption; they can only be right if it was "
+            "encrypted with them as required encryption context)\n"
+            % key_arn["KeyMetadata"]["Arn"])
+
+    def test_context_as_json_objects_and_arrays_mixed_with_pairs(self):
+        # A JSON object gives any key (with '=', ',', spaces); a JSON array value is a list of
+        # k=v values even next to other --context values.
+        message = self.encrypt(b"ctx", "--key-id", self.key_a,
+                               "--context", '{"a=b": "1", " k ": "x,y"}',
+                               "--context", "plain=p", "--context", '["[br=z", "q=r"]')
+        enc = self.write("json-ctx.enc", message)
+        expected = {"a=b": "1", " k ": "x,y", "plain": "p", "[br": "z", "q": "r"}
+        self.assertEqual(self.kmsctl("envelope", "decrypt", "--context", json.dumps(expected),
+                                     "--in", enc).stdout, b"ctx")
+        for key in expected:
+            wrong = dict(expected)
+            wrong[key] = "other"
+            self.assert_fails_without_output(
+                ["envelope", "decrypt", "--context", json.dumps(wrong), "--in", enc],
+                "kmsctl: Encryption context does not match the message: the value of key "
+                "\"%s\" differs\n" % key)
 
     def test_bad_option_values_are_refused_before_anything_is_written(self):
         src = self.write("p", b"x")
+        usage = "Run 'kmsctl envelope %s --help' for its options.\n"
         self.assert_fails_without_output(
             ["envelope", "encrypt", "--key-id", self.key_a, "--algorithm", "0x9999", "--in", src],
-            "kmsctl: argument --algorithm: Unknown algorithm suite '0x9999'\n")
+            "kmsctl: error: argument --algorithm: Unknown algorithm suite '0x9999'\n"
+            + usage % "encrypt", status=2)
         self.assert_fails_without_output(
             ["envelope", "encrypt", "--key-id", self.key_a, "--frame-length", "0", "--in", src],
-            "kmsctl: argument --frame-length: must be at least 1 (got 0)\n")
+            "kmsctl: error: argument --frame-length: must be at least 1 (got 0)\n"
+            + usage % "encrypt", status=2)
         self.assert_fails_without_output(
             ["envelope", "encrypt", "--key-id", self.key_a, "--context", "novalue", "--in", src],
-            "kmsctl: argument --context: expected 'key=value' in 'novalue'\n")
+            "kmsctl: error: argument --context: expected 'key=value' in 'novalue'\n"
+            + usage % "encrypt", status=2)
         self.assert_fails_without_output(
             ["envelope", "encrypt", "--key-id", self.key_a, "--context", "a=1", "--context",
              "a=2", "--in", src],
-            "kmsctl: argument --context: key 'a' given twice with different values\n")
+            "kmsctl: error: argument --context: key 'a' given twice with different values\n"
+            + usage % "encrypt", status=2)
+        self.assert_fails_without_output(
+            ["envelope", "decrypt", "--context", '{"a": 1}', "--in", src],
+            "kmsctl: error: argument --context: the value of 'a' is not a string\n"
+            + usage % "decrypt", status=2)
+        self.assert_fails_without_output(
+            ["envelope", "decrypt", "--commitment-policy", "allow-everything", "--in", src],
+            "kmsctl: error: argument --commitment-policy: invalid choice: 'allow-everything' "
+            "(choose from require-encrypt-require-decrypt, require-encrypt-allow-decrypt, "
+            "forbid-encrypt-allow-decrypt)\n" + usage % "decrypt", status=2)
         self.assert_fails_without_output(
             ["envelope", "encrypt", "--key-id", self.key_a, "--context", "aws-crypto-x=1",
              "--in", src],

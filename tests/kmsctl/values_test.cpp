@@ -115,11 +115,18 @@ TEST_CASE("Tag errors name the tag and member as botocore does") {
   CHECK(ErrorText(n.error()) == "expected a JSON array of tag objects");
 }
 
-TEST_CASE("A string list is the values given, or one JSON array") {
+TEST_CASE("A string list is the values given, each JSON array among them spliced in") {
   std::vector<std::string> plain{"a", "b"};
   CHECK(ParseStringList(plain).value() == plain);
   std::vector<std::string> json{R"(["x", "y,z"])"};
   CHECK(ParseStringList(json).value() == std::vector<std::string>{"x", "y,z"});
+  // A repeated option may mix both forms: the array's items take its place, in order.
+  std::vector<std::string> mixed{"a=1", R"(["[x=1", "y=2"])", "b=3", "[]"};
+  CHECK(ParseStringList(mixed).value() == std::vector<std::string>{"a=1", "[x=1", "y=2", "b=3"});
+  std::vector<std::string> unclosed{"a=1", "[x=1"};
+  auto u = ParseStringList(unclosed);
+  REQUIRE_FALSE(u.has_value());
+  CHECK(ErrorText(u.error()) == "expected a JSON array of strings");
   std::vector<std::string> bad{R"(["x", 1])"};
   auto b = ParseStringList(bad);
   REQUIRE_FALSE(b.has_value());

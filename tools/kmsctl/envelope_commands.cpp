@@ -29,13 +29,17 @@ constexpr OptionSpec kOutOption{
     "File to write (created with mode 0600, removed if the command fails), or - for standard "
     "output (the default)."};
 
+constexpr std::string_view kCommitmentPolicies[] = {
+    "require-encrypt-require-decrypt", "require-encrypt-allow-decrypt",
+    "forbid-encrypt-allow-decrypt"};
+
 constexpr OptionSpec kEncryptOptions[] = {
     {"--key-id", T::kStringList, true,
      "KMS key(s): key id, key ARN, alias name or alias ARN. The first generates the data key, "
      "each further one also wraps it (any of them can decrypt). Repeatable."},
     {"--context", T::kStringList, false,
-     "Encryption context pairs k=v (also k=v,k2=v2), stored in the message and authenticated. "
-     "Repeatable."},
+     "Encryption context pairs k=v (also k=v,k2=v2, or a JSON object '{\"k\":\"v\"}' for "
+     "any key), stored in the message and authenticated. Repeatable."},
     {"--algorithm", T::kString, false,
      "Algorithm suite: 0x0578 (default: AES-256-GCM, HKDF-SHA512, key commitment, ECDSA P-384 "
      "signature), 0x0478 (the same without signature), or a suite name."},
@@ -50,8 +54,13 @@ constexpr OptionSpec kDecryptOptions[] = {
      "is tried (discovery). Key ids and aliases are resolved to key ARNs with DescribeKey. "
      "Repeatable."},
     {"--context", T::kStringList, false,
-     "Expected encryption context pairs k=v: each must be in the message with this value (or "
-     "have been authenticated as a required pair). Repeatable."},
+     "Expected encryption context pairs k=v (or a JSON object): each must be in the message "
+     "with this value (or have been authenticated as a required pair). Repeatable."},
+    {"--commitment-policy", T::kEnum, false,
+     "require-encrypt-require-decrypt (default): only messages with key commitment (0x0478, "
+     "0x0578) decrypt; require-encrypt-allow-decrypt or forbid-encrypt-allow-decrypt also "
+     "decrypt the non-committing suites of older SDKs.",
+     kCommitmentPolicies},
     kInOption,
     kOutOption,
 };
@@ -82,11 +91,11 @@ constexpr CommandSpec kEnvelopeCommands[] = {
 
 Error Invalid(std::string message) { return MakeError(ErrorCode::kValidation, std::move(message)); }
 
-// The --context values as one context; each value is one or more k=v pairs.
+// The --context values as one context; each value is one or more k=v pairs or a JSON object.
 Result<env::EncryptionContext> ContextArg(const Args& args) {
   env::EncryptionContext context;
   for (const std::string& value : args.List("--context")) {
-    auto pairs = ParseShorthand(value);
+    auto pairs = ParseStringMap(value);
     if (!pairs) return Invalid("argument --context: " + pairs.error().message);
     for (auto& [key, text] : *pairs) {
       auto [it, inserted] = context.emplace(key, text);
@@ -96,6 +105,17 @@ Result<env::EncryptionContext> ContextArg(const Args& args) {
     }
   }
   return context;
+}
+
+env::CommitmentPolicy CommitmentPolicyArg(const Args& args) {
+  auto policy = args.String("--commitment-policy");  // one of the choices: the parser checks
+  if (policy == "require-encrypt-allow-decrypt") {
+    return env::CommitmentPolicy::kRequireEncryptAllowDecrypt;
+  }
+  if (policy == "forbid-encrypt-allow-decrypt") {
+    return env::CommitmentPolicy::kForbidEncryptAllowDecrypt;
+  }
+  return env::CommitmentPolicy::kRequireEncryptRequireDecrypt;
 }
 
 // A non-owning shared_ptr to the context's client, which outlives the command's keyrings.
@@ -279,8 +299,10 @@ Status CheckNotEnvelopeMessage(std::span<const uint8_t> blob) {
 std::span<const CommandSpec> EnvelopeCommands() { return kEnvelopeCommands; }
 
 Status EnvelopeEncryptCommand(Context& ctx, const Args& args, Output& /*out*/) {
+  ctx.usage_error = true;  // a bad option value is a usage error (exit 2)
   auto options = EncryptOptionsArg(args);
   if (!options) return options.error();
+  ctx.usage_error = false;
   auto client = SharedClient(ctx);
   if (!client) return client.error();
   std::vector<std::string> key_ids = args.List("--key-id");
@@ -295,9 +317,12 @@ Status EnvelopeEncryptCommand(Context& ctx, const Args& args, Output& /*out*/) {
 
 Status EnvelopeDecryptCommand(Context& ctx, const Args& args, Output& /*out*/) {
   env::DecryptOptions options;
+  ctx.usage_error = true;  // a bad option value is a usage error (exit 2)
   auto context = ContextArg(args);
   if (!context) return context.error();
+  ctx.usage_error = false;
   options.encryption_context = std::move(*context);
+  options.commitment_policy = CommitmentPolicyArg(args);
   auto keyring = DecryptKeyring(ctx, args);
   if (!keyring) return keyring.error();
   return Pipe(ctx, args, [&](env::Sink& sink) -> Result<env::StreamDecryptor> {

@@ -117,7 +117,8 @@ std::string Formats(const CommandSpec& command) {
   }
   if (used.contains(OptionType::kStringList)) {
     out += Row("<value> [<value> ...]",
-               "Values up to the next --option, or one JSON array: '[\"a\",\"b\"]'.");
+               "Values up to the next --option; a value starting with [ is a JSON array of "
+               "values: '[\"a\",\"b\"]'.");
   }
   if (used.contains(OptionType::kTime)) {
     out += Row("<time>",

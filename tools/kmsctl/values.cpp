@@ -266,16 +266,19 @@ Result<std::vector<Tag>> ParseTagList(std::span<const std::string> values) {
 }
 
 Result<std::vector<std::string>> ParseStringList(std::span<const std::string> values) {
-  if (values.size() != 1 || !values[0].starts_with('[')) {
-    return std::vector<std::string>(values.begin(), values.end());
-  }
-  json::error_code ec;
-  json::value parsed = json::parse(values[0], ec);
-  if (ec || !parsed.is_array()) return Invalid("expected a JSON array of strings");
   std::vector<std::string> out;
-  for (const json::value& item : parsed.get_array()) {
-    if (!item.is_string()) return Invalid("expected a JSON array of strings");
-    out.emplace_back(item.get_string());
+  for (const std::string& value : values) {
+    if (!value.starts_with('[')) {
+      out.push_back(value);
+      continue;
+    }
+    json::error_code ec;
+    json::value parsed = json::parse(value, ec);
+    if (ec || !parsed.is_array()) return Invalid("expected a JSON array of strings");
+    for (const json::value& item : parsed.get_array()) {
+      if (!item.is_string()) return Invalid("expected a JSON array of strings");
+      out.emplace_back(item.get_string());
+    }
   }
   return out;
 }

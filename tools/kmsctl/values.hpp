@@ -47,7 +47,8 @@ Result<EncryptionContextMap> ParseStringMap(std::string_view text);
 // kValidation on unknown members or a missing TagKey/TagValue (named as Tags[i]). Pure.
 Result<std::vector<Tag>> ParseTagList(std::span<const std::string> values);
 
-// Strings given as separate values, or as one JSON array of strings. Pure.
+// Strings given as separate values; a value that starts with '[' is a JSON array of strings,
+// whose items take its place (so a repeated option may mix both forms). Pure.
 Result<std::vector<std::string>> ParseStringList(std::span<const std::string> values);
 
 }  // namespace kms::cli

@@ -7,7 +7,12 @@
 namespace kms::envelope {
 namespace {
 
-std::string Quoted(const Error& e) { return std::string(TypeName(e.code)) + ": " + e.message; }
+// "<Type>: <message>", or just the type when KMS sent no message (as for InvalidCiphertextException).
+std::string Quoted(const Error& e) {
+  std::string text(TypeName(e.code));
+  if (!e.message.empty()) text += ": " + e.message;
+  return text;
+}
 
 std::string InfoText(const EncryptedDataKey& edk) {
   return std::string(edk.provider_info.begin(), edk.provider_info.end());

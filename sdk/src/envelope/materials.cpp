@@ -85,6 +85,21 @@ Status MergeReproduced(const ParsedHeader& header, const DecryptOptions& options
   return {};
 }
 
+// When decryption was given context keys the message does not store, they were taken as required
+// pairs (bound to the data keys without being stored), and are the likely reason no keyring
+// could decrypt: says which. Empty otherwise.
+std::string UnstoredKeysHint(const ParsedHeader& header, const DecryptOptions& options) {
+  std::string keys;
+  for (const auto& [key, value] : options.encryption_context) {
+    if (header.info.encryption_context.count(key) != 0) continue;
+    keys += (keys.empty() ? "\"" : ", \"") + key + "\"";
+  }
+  if (keys.empty()) return keys;
+  return " (the message does not store the encryption context key(s) " + keys +
+         " given for decryption; they can only be right if it was encrypted with them as required "
+         "encryption context)";
+}
+
 }  // namespace
 
 Result<internal::PkeyPtr> MessageVerificationKey(const ParsedHeader& header) {
@@ -140,7 +155,8 @@ Result<PreparedDecryption> GetDecryptionMaterials(const Keyring& keyring,
   if (!key) return key.error();
   out.verification_key = std::move(*key);
   if (auto st = keyring.OnDecrypt(m, header.info.encrypted_data_keys); !st) {
-    return MakeError(st.error().code, "No keyring could decrypt a data key: " + st.error().message);
+    return MakeError(st.error().code, "No keyring could decrypt a data key: " +
+                                          st.error().message + UnstoredKeysHint(header, options));
   }
   if (m.plaintext_data_key.size() != m.suite->key_length) {
     return MakeError(ErrorCode::kInternal, "Keyring returned a data key of " +

@@ -208,3 +208,41 @@ test("Raw AES messages we encrypt decrypt with the JS Encryption SDK", async () 
     }
   }
 });
+
+// Older SDKs' messages: kmsctl refuses non-committing suites by default, as the official SDKs do,
+// and decrypts them under --commitment-policy require-encrypt-allow-decrypt.
+test("Non-committing messages of the JS Encryption SDK decrypt with kmsctl only when allowed", async () => {
+  const legacy = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
+  const data = randomBytes(10000);
+  for (const suiteId of [AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384,
+    AlgorithmSuiteIdentifier.ALG_AES128_GCM_IV12_TAG16]) {
+    const { result } = await legacy.encrypt(jsKmsKeyring({ generatorKeyId: keyArn }), data,
+      { suiteId, frameLength: 1000 });
+    const refused = kmsctl(["envelope", "decrypt"], Buffer.from(result));
+    assert.equal(refused.status, 255);
+    assert.equal(refused.stdout.length, 0);
+    assert.equal(refused.stderr.toString(), "kmsctl: Commitment policy " +
+      `REQUIRE_ENCRYPT_REQUIRE_DECRYPT forbids decrypting non-committing algorithm suite 0x${
+        suiteId.toString(16).padStart(4, "0")}\n`);
+    for (const policy of ["require-encrypt-allow-decrypt", "forbid-encrypt-allow-decrypt"]) {
+      const out = ok(kmsctl(["envelope", "decrypt", "--commitment-policy", policy],
+        Buffer.from(result)), `kmsctl envelope decrypt --commitment-policy ${policy}`);
+      assert.ok(out.equals(data), `suite ${suiteId} policy ${policy}`);
+    }
+  }
+});
+
+// Any context key passes through --context as a JSON object (keys with '=' or ',' included), and
+// JSON-array values mix with k=v ones.
+test("Contexts given as JSON objects and arrays reach the JS Encryption SDK exactly", async () => {
+  const context = { "a=b": "1", " spaced ": "x,y", "[bracket": "z", plain: "p" };
+  const message = ok(kmsctl(["envelope", "encrypt", "--key-id", keyArn,
+    "--context", JSON.stringify({ "a=b": "1", " spaced ": "x,y" }),
+    "--context", "plain=p", "--context", JSON.stringify(["[bracket=z"])], Buffer.from("ctx")),
+  "kmsctl envelope encrypt");
+  const { messageHeader } = await decrypt(jsKmsKeyring({ keyIds: [keyArn] }), message);
+  for (const [k, v] of Object.entries(context)) assert.equal(messageHeader.encryptionContext[k], v);
+  const out = ok(kmsctl(["envelope", "decrypt", "--context", JSON.stringify(context)], message),
+    "kmsctl envelope decrypt");
+  assert.equal(out.toString(), "ctx");
+});
