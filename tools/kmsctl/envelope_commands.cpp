@@ -29,9 +29,9 @@ constexpr OptionSpec kOutOption{
     "File to write (created with mode 0600, removed if the command fails), or - for standard "
     "output (the default)."};
 
-constexpr std::string_view kCommitmentPolicies[] = {
-    "require-encrypt-require-decrypt", "require-encrypt-allow-decrypt",
-    "forbid-encrypt-allow-decrypt"};
+constexpr std::string_view kCommitmentPolicies[] = {"require-encrypt-require-decrypt",
+                                                    "require-encrypt-allow-decrypt",
+                                                    "forbid-encrypt-allow-decrypt"};
 
 constexpr OptionSpec kEncryptOptions[] = {
     {"--key-id", T::kStringList, true,

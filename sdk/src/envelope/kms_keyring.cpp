@@ -7,7 +7,8 @@
 namespace kms::envelope {
 namespace {
 
-// "<Type>: <message>", or just the type when KMS sent no message (as for InvalidCiphertextException).
+// "<Type>: <message>", or just the type when KMS sent no message (as for
+// InvalidCiphertextException).
 std::string Quoted(const Error& e) {
   std::string text(TypeName(e.code));
   if (!e.message.empty()) text += ": " + e.message;

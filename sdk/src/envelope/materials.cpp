@@ -155,8 +155,8 @@ Result<PreparedDecryption> GetDecryptionMaterials(const Keyring& keyring,
   if (!key) return key.error();
   out.verification_key = std::move(*key);
   if (auto st = keyring.OnDecrypt(m, header.info.encrypted_data_keys); !st) {
-    return MakeError(st.error().code, "No keyring could decrypt a data key: " +
-                                          st.error().message + UnstoredKeysHint(header, options));
+    return MakeError(st.error().code, "No keyring could decrypt a data key: " + st.error().message +
+                                          UnstoredKeysHint(header, options));
   }
   if (m.plaintext_data_key.size() != m.suite->key_length) {
     return MakeError(ErrorCode::kInternal, "Keyring returned a data key of " +
