@@ -52,13 +52,19 @@ TEST_CASE("Region comes from the config, then AWS_REGION, AWS_DEFAULT_REGION, th
 
 TEST_CASE("Region is read from the profile named by AWS_PROFILE") {
   TempDir home;
-  home.Write(".aws/config", "[default]\nregion = r-default\n[profile dev]\nregion = r-dev\n");
+  home.Write(".aws/config",
+             "[default]\nregion = r-default\naws_access_key_id = PROFILEID\n"
+             "aws_secret_access_key = PROFILESECRET\n[profile dev]\nregion = r-dev\n");
   auto config = WithEnv(home, KeysAnd({{"AWS_PROFILE", "dev"}}));
   auto resolved = Resolve(config);
   CHECK(resolved.profile == "dev");
   CHECK(resolved.region == "r-dev");
+  CHECK(resolved.credentials.access_key_id == "AKID");  // AWS_PROFILE keeps the env's keys
   config.profile = "default";
-  CHECK(Resolve(config).region == "r-default");
+  auto chosen = Resolve(config);
+  CHECK(chosen.region == "r-default");
+  // A profile named in the config (like --profile) takes its own keys over the environment's.
+  CHECK(chosen.credentials.access_key_id == "PROFILEID");
 }
 
 TEST_CASE("A missing region is an error that says where to set it") {

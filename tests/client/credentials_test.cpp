@@ -89,7 +89,9 @@ TEST_CASE("LoadSharedProfile takes the profile from AWS_PROFILE, and an explicit
   Vars vars{{"HOME", home.path().string()}, {"AWS_PROFILE", "p1"}};
   CHECK(Load(vars).name == "p1");
   CHECK(Load(vars).ConfigValue("region") == "r1");
+  CHECK_FALSE(Load(vars).chosen);  // AWS_PROFILE leaves the environment's keys in the chain
   CHECK(Load(vars, "p2").ConfigValue("region") == "r2");
+  CHECK(Load(vars, "p2").chosen);
 }
 
 TEST_CASE("LoadSharedProfile honours AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE with ~") {
@@ -213,6 +215,26 @@ TEST_CASE("ResolveCredentials takes the environment, with its session token, ove
   CHECK(r->credentials.access_key_id == "ENVID");
   CHECK(r->credentials.secret_access_key == "ENVSECRET");
   CHECK(r->credentials.session_token == "ENVTOKEN");
+}
+
+TEST_CASE("A profile the caller chose beats the environment's keys, as botocore's --profile") {
+  auto chosen = ProfileWith(kFileKeys, kConfigKeys);
+  chosen.chosen = true;
+  auto r = kms::ResolveCredentials(std::nullopt, FixedEnvironment(kEnvKeys), chosen);
+  REQUIRE(r.has_value());
+  CHECK(r->source == kms::kCredentialsSharedFile);
+  CHECK(r->credentials.access_key_id == "FILEID");
+  // Without keys in the chosen profile, the environment's are still not used.
+  auto empty = ProfileWith(std::nullopt, std::nullopt);
+  empty.chosen = true;
+  auto none = kms::ResolveCredentials(std::nullopt, FixedEnvironment(kEnvKeys), empty);
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().message.starts_with("Unable to locate credentials"));
+  // Explicit credentials still come first.
+  auto explicit_first = kms::ResolveCredentials(kms::Credentials{"EXPID", "EXPSECRET", ""},
+                                                FixedEnvironment(kEnvKeys), chosen);
+  REQUIRE(explicit_first.has_value());
+  CHECK(explicit_first->source == kms::kCredentialsExplicit);
 }
 
 TEST_CASE("ResolveCredentials takes the credentials file over the config file") {

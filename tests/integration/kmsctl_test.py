@@ -413,6 +413,45 @@ class Kmsctl(unittest.TestCase):
         err = self.error("list-keys", "--profile", "missing", env=env, status=255)
         self.assertEqual(err, "kmsctl: The config profile (missing) could not be found\n")
 
+    def last_access_key(self, event_name):
+        events = self.json("audit", "--max-items", "1", "--output", "json")["Events"]
+        self.assertEqual(events[0]["EventName"], event_name)
+        return events[0]["AccessKeyId"]
+
+    def test_an_explicit_profile_beats_the_environment_keys_as_in_the_aws_cli(self):
+        # botocore: an explicitly given profile drops the environment's keys; AWS_PROFILE
+        # does not.
+        creds = self.path("p2-credentials", b"[p2]\naws_access_key_id = AKIAPROFILEP2\n"
+                                            b"aws_secret_access_key = s\n")
+        env = dict(self.env, AWS_SHARED_CREDENTIALS_FILE=creds)
+        key = self.new_key(env=env)["KeyId"]
+        self.json("--profile", "p2", "describe-key", "--key-id", key, env=env)
+        self.assertEqual(self.last_access_key("DescribeKey"), "AKIAPROFILEP2")
+        self.json("list-aliases", "--key-id", key, env=dict(env, AWS_PROFILE="p2"))
+        self.assertEqual(self.last_access_key("ListAliases"),
+                         KMSCTL_CALLER["AWS_ACCESS_KEY_ID"])
+
+    def test_output_defaults_to_aws_default_output_then_the_profile(self):
+        config = self.path("output-config", b"[default]\noutput = text\n"
+                                            b"[profile js]\noutput = json\n")
+        env = dict(self.env, AWS_CONFIG_FILE=config)
+        key = self.new_key()["KeyId"]
+        describe = ("describe-key", "--key-id", key, "--query", "KeyMetadata.KeyState")
+        self.assertEqual(self.run_kmsctl(*describe, env=env).stdout, b"Enabled\n")
+        self.assertEqual(self.run_kmsctl(*describe, env=dict(env, AWS_PROFILE="js")).stdout,
+                         b'"Enabled"\n')
+        for value, out in (("json", b'"Enabled"\n'), ("table", b'"Enabled"\n'),
+                           ("text", b"Enabled\n")):
+            self.assertEqual(
+                self.run_kmsctl(*describe, env=dict(self.env, AWS_DEFAULT_OUTPUT=value)).stdout,
+                out, value)
+        # --output beats both.
+        self.assertEqual(self.run_kmsctl(*describe, "--output", "json", env=env).stdout,
+                         b'"Enabled"\n')
+        p = self.run_kmsctl(*describe, env=dict(self.env, AWS_DEFAULT_OUTPUT="bogus"), status=2)
+        self.assertEqual(p.stderr.decode(), "kmsctl: error: Unknown output type: bogus\n"
+                                            "Run 'kmsctl describe-key --help' for its options.\n")
+
     def test_zz_every_command_was_run(self):
         help_text = self.run_kmsctl("--help", endpoint=False).stdout.decode()
         commands = {line.split()[0] for line in help_text.splitlines()

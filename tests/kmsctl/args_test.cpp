@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <client/temp_dir.hpp>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -100,6 +101,31 @@ TEST_CASE("fileb:// reads raw bytes, and - or fileb://- reads standard input") {
   auto fileb_dash = Parse({"encrypt", "--key-id", "k", "--plaintext", "fileb://-"}, "piped");
   REQUIRE(fileb_dash.has_value());
   CHECK(Bytes(fileb_dash->args.Blob("--plaintext")) == "piped");
+}
+
+TEST_CASE("file:// and fileb:// expand a leading ~/ to $HOME, as the aws CLI does") {
+  test::TempDir dir;
+  dir.Write("blob.bin", std::string("\x01home", 5));
+  dir.Write("policy.json", "{}");
+  const char* old_home = std::getenv("HOME");
+  std::string saved = old_home == nullptr ? "" : old_home;
+  ::setenv("HOME", dir.path().c_str(), 1);
+  auto blob = Parse({"decrypt", "--ciphertext-blob", "fileb://~/blob.bin"});
+  auto text = Parse({"create-key", "--policy", "file://~/policy.json"});
+  auto other_user = Parse({"decrypt", "--ciphertext-blob", "fileb://~nobody-here/blob.bin"});
+  if (old_home == nullptr) {
+    ::unsetenv("HOME");
+  } else {
+    ::setenv("HOME", saved.c_str(), 1);
+  }
+  REQUIRE(blob.has_value());
+  CHECK(Bytes(blob->args.Blob("--ciphertext-blob")) == std::string("\x01home", 5));
+  REQUIRE(text.has_value());
+  CHECK(text->args.String("--policy") == "{}");
+  REQUIRE_FALSE(other_user.has_value());  // ~user is not expanded
+  CHECK(other_user.error().message ==
+        "Error parsing parameter '--ciphertext-blob': Unable to load paramfile "
+        "fileb://~nobody-here/blob.bin: No such file or directory");
 }
 
 TEST_CASE("A fileb:// file that cannot be read is reported as the aws CLI words it") {

@@ -16,8 +16,10 @@ namespace {
 using kms::cli::ApplyQuery;
 using kms::cli::ParseQuery;
 
-const char* kResponse = R"({"KeyMetadata":{"KeyId":"k1","Enabled":true,"Tags":null},
+const char* kResponse = R"({"KeyMetadata":{"KeyId":"k1","Enabled":true,"Tags":null,
+  "Algs":["A","B"]},
   "Keys":[{"KeyId":"a","Arn":"arn-a"},{"KeyId":"b"},{"Arn":"arn-c"}],"Blob":"AAEC",
+  "Nested":[{"L":[{"x":1},{"x":2}]},{"L":[]},{"L":[{"x":3},{"y":4}]},{"M":1}],
   "Odd name":{"x":1}})";
 
 std::string Query(const std::string& query) {
@@ -44,6 +46,18 @@ TEST_CASE("--query picks members, list elements and projections") {
   CHECK(Query("Keys[].Arn") == R"(["arn-a","arn-c"])");
   CHECK(Query("Keys[1]") == R"({"KeyId":"b"})");
   CHECK(Query(R"("Odd name".x)") == "1");
+}
+
+TEST_CASE("--query [] flattens what the query gave so far, as JMESPath (results from jmespath)") {
+  CHECK(Query("Keys[].KeyId[]") == R"(["a","b"])");
+  CHECK(Query("Keys[][]") == R"([{"KeyId":"a","Arn":"arn-a"},{"KeyId":"b"},{"Arn":"arn-c"}])");
+  CHECK(Query("KeyMetadata.Algs[][]") == R"(["A","B"])");
+  CHECK(Query("Nested[].L[]") == R"([{"x":1},{"x":2},{"x":3},{"y":4}])");
+  CHECK(Query("Nested[].L[].x") == "[1,2,3]");
+  CHECK(Query("Nested[].L[0]") == R"([{"x":1},{"x":3}])");
+  CHECK(Query("Nested[].L[0].x") == "[1,3]");
+  CHECK(Query("Nested[].L[][]") == R"([{"x":1},{"x":2},{"x":3},{"y":4}])");
+  CHECK(Query("Keys[].KeyId[0]") == "[]");
 }
 
 TEST_CASE("--query gives null for what is not there") {

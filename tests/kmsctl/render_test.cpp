@@ -123,6 +123,11 @@ TEST_CASE("Multi-Region configuration and tags render nested objects") {
   CHECK(json::serialize(o["MultiRegionConfiguration"]) ==
         R"({"MultiRegionKeyType":"PRIMARY","PrimaryKey":{"Arn":"arn1","Region":"us-east-1"},)"
         R"("ReplicaKeys":[{"Arn":"arn2","Region":"eu"}]})");
+  // A primary key without replicas: AWS (and the aws CLI) show "ReplicaKeys": [].
+  m.MultiRegionConfiguration = MultiRegionConfiguration{"PRIMARY", MultiRegionKey{"arn1", "r"}, {}};
+  CHECK(json::serialize(ToJson(m)["MultiRegionConfiguration"]) ==
+        R"({"MultiRegionKeyType":"PRIMARY","PrimaryKey":{"Arn":"arn1","Region":"r"},)"
+        R"("ReplicaKeys":[]})");
   CHECK(json::serialize(ToJson(Tag{"k", ""})) == R"({"TagKey":"k","TagValue":""})");
 }
 

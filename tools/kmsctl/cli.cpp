@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <kms/credentials.hpp>
 
 #include "args.hpp"
 #include "help.hpp"
@@ -139,11 +140,36 @@ int Execute(const Invocation& inv, std::span<const std::string_view> argv, Io io
   return kExitOk;
 }
 
+// Without --output, the aws CLI's default: AWS_DEFAULT_OUTPUT, else `output` of the profile in
+// the config file, else json. Formats kmsctl lacks (table, yaml, yaml-stream) print json;
+// anything else is refused as the aws CLI words it. --output's own default rules (inspect
+// prints text) still see it as not given.
+Status ApplyDefaultOutput(GlobalOptions& g) {
+  if (g.output_given) return {};
+  Environment env = ProcessEnvironment();
+  std::optional<std::string> value = env("AWS_DEFAULT_OUTPUT");
+  if (!value || value->empty()) {
+    auto profile = LoadSharedProfile(env, g.profile.value_or(""));
+    if (profile) value = profile->ConfigValue("output");  // a bad file is reported later
+  }
+  if (!value || value->empty()) return {};
+  if (*value == "text") {
+    g.output = OutputFormat::kText;
+  } else if (*value != "json" && *value != "table" && *value != "yaml" && *value != "yaml-stream") {
+    return MakeError(ErrorCode::kValidation, "Unknown output type: " + *value);
+  }
+  return {};
+}
+
 }  // namespace
 
 int Run(std::span<const std::string_view> argv, Io io) {
   auto inv = ParseCommandLine(argv, io.in);
   if (!inv) return UsageError(inv.error(), argv, io.err);
+  if (inv->action == Action::kRun) {
+    if (Status st = ApplyDefaultOutput(inv->globals); !st)
+      return UsageError(st.error(), argv, io.err);
+  }
   switch (inv->action) {
     case Action::kVersion:
       io.out << "kmsctl " << KMSCTL_VERSION << "\n";

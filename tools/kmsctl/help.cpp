@@ -163,10 +163,11 @@ std::string GlobalHelp() {
   out += "\n" +
          Wrap(
              "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, else the "
-             "profile's aws_access_key_id / aws_secret_access_key. Other variables: "
+             "profile's aws_access_key_id / aws_secret_access_key (with --profile, only the "
+             "profile's, as the aws CLI). Other variables: "
              "AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION, "
              "AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, AWS_CA_BUNDLE, "
-             "AWS_MAX_ATTEMPTS.",
+             "AWS_MAX_ATTEMPTS, AWS_DEFAULT_OUTPUT.",
              0, 0) +
          "\n\n" +
          Wrap(

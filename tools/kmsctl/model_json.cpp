@@ -32,9 +32,10 @@ class Builder {
     if (v) obj_[key] = ToString(*v);
     return *this;
   }
+  // `keep_empty`: the member is always on the wire (AWS sends [] rather than leaving it out).
   template <class T>
-  Builder& List(std::string_view key, const std::vector<T>& items) {
-    if (items.empty()) return *this;
+  Builder& List(std::string_view key, const std::vector<T>& items, bool keep_empty = false) {
+    if (items.empty() && !keep_empty) return *this;
     json::array& out = obj_[key].emplace_array();
     for (const T& item : items) {
       if constexpr (std::is_same_v<T, std::string>) {
@@ -64,7 +65,7 @@ std::optional<json::object> MultiRegionJson(const std::optional<MultiRegionConfi
   return Builder()
       .Str("MultiRegionKeyType", c->MultiRegionKeyType)
       .Object("PrimaryKey", std::move(primary))
-      .List("ReplicaKeys", c->ReplicaKeys)
+      .List("ReplicaKeys", c->ReplicaKeys, true)  // [] for a primary key without replicas
       .Done();
 }
 

@@ -53,33 +53,57 @@ Result<QueryStep> ReadBracket(std::string_view q, size_t& pos) {
   return QueryStep{QueryStep::Kind::kIndex, {}, index};
 }
 
-json::value Apply(const json::value& value, const std::vector<QueryStep>& steps, size_t first) {
+// Member and index steps [begin, end) (no []): the value they lead to, or null.
+json::value Follow(const json::value& value, const std::vector<QueryStep>& steps, size_t begin,
+                   size_t end) {
   const json::value* current = &value;
-  for (size_t i = first; i < steps.size(); ++i) {
+  for (size_t i = begin; i < end && current != nullptr; ++i) {
     const QueryStep& step = steps[i];
-    if (step.kind == QueryStep::Kind::kProject) {
-      const json::array* list = current->if_array();
-      if (list == nullptr) return nullptr;
-      json::array out;
-      for (const json::value& element : *list) {
-        json::value v = Apply(element, steps, i + 1);
-        if (!v.is_null()) out.push_back(std::move(v));
-      }
-      return out;
-    }
     if (step.kind == QueryStep::Kind::kMember) {
       const json::object* object = current->if_object();
       current = object == nullptr ? nullptr : object->if_contains(step.name);
-    } else {
-      const json::array* list = current->if_array();
-      if (list == nullptr) return nullptr;
-      long size = static_cast<long>(list->size());
-      long index = step.index < 0 ? size + step.index : step.index;
-      current = index >= 0 && index < size ? &(*list)[static_cast<size_t>(index)] : nullptr;
+      continue;
     }
-    if (current == nullptr) return nullptr;
+    const json::array* list = current->if_array();
+    if (list == nullptr) return nullptr;
+    long size = static_cast<long>(list->size());
+    long index = step.index < 0 ? size + step.index : step.index;
+    current = index >= 0 && index < size ? &(*list)[static_cast<size_t>(index)] : nullptr;
   }
-  return *current;
+  return current == nullptr ? json::value(nullptr) : *current;
+}
+
+// JMESPath's flatten: "[]" merges the list elements of the value so far into it (one level,
+// other elements kept), then projects the steps up to the next "[]" onto every element,
+// dropping nulls; the next "[]" flattens what that projection gave.
+json::value Apply(const json::value& value, const std::vector<QueryStep>& steps) {
+  auto next_flatten = [&](size_t from) {
+    while (from < steps.size() && steps[from].kind != QueryStep::Kind::kProject) ++from;
+    return from;
+  };
+  size_t flatten = next_flatten(0);
+  json::value current = Follow(value, steps, 0, flatten);
+  while (flatten < steps.size()) {
+    const json::array* list = current.if_array();
+    if (list == nullptr) return nullptr;
+    json::array flat;
+    for (const json::value& element : *list) {
+      if (const json::array* inner = element.if_array()) {
+        flat.insert(flat.end(), inner->begin(), inner->end());
+      } else {
+        flat.push_back(element);
+      }
+    }
+    size_t end = next_flatten(flatten + 1);
+    json::array out;
+    for (const json::value& element : flat) {
+      json::value v = Follow(element, steps, flatten + 1, end);
+      if (!v.is_null()) out.push_back(std::move(v));
+    }
+    current = std::move(out);
+    flatten = end;
+  }
+  return current;
 }
 
 }  // namespace
@@ -107,7 +131,7 @@ Result<std::vector<QueryStep>> ParseQuery(std::string_view q) {
 }
 
 json::value ApplyQuery(const json::value& value, const std::vector<QueryStep>& steps) {
-  return Apply(value, steps, 0);
+  return Apply(value, steps);
 }
 
 }  // namespace kms::cli

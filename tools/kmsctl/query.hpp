@@ -11,8 +11,9 @@
 
 namespace kms::cli {
 
-// One step of a query: a member name, a list index (negative counts from the end), or a
-// projection "[]" that applies the rest of the query to every element of a list.
+// One step of a query: a member name, a list index (negative counts from the end), or "[]",
+// JMESPath's flatten: the list so far, its list elements merged in one level, with the steps up
+// to the next "[]" applied to every element (nulls dropped).
 struct QueryStep {
   enum class Kind { kMember, kIndex, kProject };
   Kind kind = Kind::kMember;

@@ -72,7 +72,8 @@ struct ResolvedClientConfig {
 //   config file;
 // - endpoint: config.endpoint_url, AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL,
 //   https://kms.<region>.amazonaws.com;
-// - credentials: ResolveCredentials (explicit, environment, credentials file, config file);
+// - credentials: ResolveCredentials (explicit, environment, credentials file, config file); a
+//   profile set in config.profile skips the environment's keys, as botocore's explicit profile;
 // - profile: config.profile, AWS_PROFILE, "default" (LoadSharedProfile);
 // - CA bundle: config.ca_bundle, AWS_CA_BUNDLE, `ca_bundle` of the profile;
 // - max attempts: config.retry.max_attempts, AWS_MAX_ATTEMPTS, `max_attempts` of the profile, 3.

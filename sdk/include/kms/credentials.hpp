@@ -42,6 +42,7 @@ Result<ProfileFile> ParseProfileFile(std::string_view text, std::string_view pat
 // One profile as read from both shared files.
 struct SharedProfile {
   std::string name;              // the profile used ("default" unless told otherwise)
+  bool chosen = false;           // named by the caller (not AWS_PROFILE or the default)
   std::string credentials_path;  // the credentials file consulted ("" when no path is known)
   std::string config_path;       // the config file consulted ("" when no path is known)
   // The profile's section in each file; nullopt when the file or the section is absent.
@@ -75,7 +76,9 @@ struct ResolvedCredentials {
 
 // The credential chain, first match wins, never mixing sources:
 //  1. `explicit_credentials` (both keys must be non-empty);
-//  2. AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN) from `env`;
+//  2. AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN) from `env`, unless the
+//     caller chose the profile (profile.chosen: botocore's explicit profile, e.g. --profile,
+//     negates the environment's keys; AWS_PROFILE does not);
 //  3. aws_access_key_id + aws_secret_access_key (+ aws_session_token) of the profile in the
 //     credentials file;
 //  4. the same settings of the profile in the config file.

@@ -102,6 +102,7 @@ Result<ResolvedCredentials> ResolveCredentials(
       {FromProfile(profile.config_file, kCredentialsConfigFile), kCredentialsConfigFile},
   };
   for (Source& source : sources) {
+    if (profile.chosen && source.name == kCredentialsEnvironment) continue;
     if (!source.found) return source.found.error();
     if (*source.found) return ResolvedCredentials{std::move(**source.found), source.name};
   }

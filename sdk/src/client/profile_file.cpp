@@ -139,6 +139,7 @@ Result<SharedProfile> LoadSharedProfile(const Environment& env, std::string_view
   SharedProfile out;
   out.name =
       profile.empty() ? NonEmpty(env, "AWS_PROFILE").value_or("default") : std::string(profile);
+  out.chosen = !profile.empty();
   out.credentials_path = SharedFilePath(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials");
   out.config_path = SharedFilePath(env, "AWS_CONFIG_FILE", "config");
 
