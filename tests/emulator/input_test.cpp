@@ -188,6 +188,49 @@ TEST_CASE("String lists check their size and each element") {
         "constraint: Member must have length greater than or equal to 1");
 }
 
+TEST_CASE("A list given as a scalar is 'Unexpected value type in payload', whole") {
+  auto body = Obj(R"({"GrantTokens": "abc", "Tags": 5})");
+  InputReader r(body);
+  CHECK_FALSE(r.StringList("GrantTokens", {}, {}));
+  CHECK(r.Finish().error().code == ErrorCode::kSerialization);
+  CHECK(Message(r) == "Unexpected value type in payload");  // was cut: "... converted to "
+  InputReader r2(body);
+  CHECK_FALSE(r2.Tags("Tags"));
+  CHECK(Message(r2) == "Unexpected value type in payload");
+}
+
+TEST_CASE("A null list element is refused by validation, not described as a number") {
+  auto body = Obj(R"({"GrantTokens": ["a", null], "Tags": [null]})");
+  InputReader r(body);
+  CHECK_FALSE(r.StringList("GrantTokens", {}, {.min = 1}));
+  CHECK_FALSE(r.Tags("Tags"));
+  CHECK(r.Finish().error().code == ErrorCode::kValidation);
+  CHECK(Message(r) ==
+        "2 validation errors detected: Value null at 'grantTokens.2.member' failed to satisfy "
+        "constraint: Member must not be null; Value null at 'tags.1.member' failed to satisfy "
+        "constraint: Member must not be null");
+}
+
+TEST_CASE("An empty value breaks both the minimum length and a pattern that needs a character") {
+  auto body = Obj(R"({"AliasName": "", "Other": ""})");
+  InputReader r(body);
+  StringRule rule{
+      .min = 1, .max = 256, .pattern = "^[a-zA-Z0-9:/_-]+$", .check = [](std::string_view s) {
+        return s.find(' ') == s.npos;
+      }};
+  CHECK_FALSE(r.String("AliasName", rule));
+  // A pattern that matches "" (ending in *) is not reported for "".
+  StringRule star{
+      .min = 1, .pattern = "[\\u0020-\\u00FF]*", .check = [](std::string_view) { return true; }};
+  CHECK_FALSE(r.String("Other", star));
+  CHECK(Message(r) ==
+        "3 validation errors detected: Value '' at 'aliasName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1; Value '' at 'aliasName' failed to "
+        "satisfy constraint: Member must satisfy regular expression pattern: "
+        "^[a-zA-Z0-9:/_-]+$; Value '' at 'other' failed to satisfy constraint: Member must have "
+        "length greater than or equal to 1");
+}
+
 TEST_CASE("String lengths count UTF-16 code units, as AWS does") {
   // "é" is 2 UTF-8 bytes but 1 unit; U+1F600 is 4 bytes but 2 units.
   auto body = Obj(R"({"D": "\u00e9\u00e9\u00e9", "E": "\ud83d\ude00\ud83d\ude00"})");

@@ -22,6 +22,10 @@ std::string_view FoundName(const boost::json::value& v, bool wanted_string) {
 
 std::string Quote(std::string_view v) { return "'" + std::string(v) + "'"; }
 
+std::string NullElement(const std::string& path) {
+  return "Value null at '" + path + "' failed to satisfy constraint: Member must not be null";
+}
+
 // AWS (Java) measures string lengths in UTF-16 code units: a code point above U+FFFF counts two.
 size_t Utf16Length(std::string_view utf8) {
   size_t n = 0;
@@ -60,7 +64,10 @@ const boost::json::value* InputReader::Find(std::string_view member) {
 void InputReader::TypeError(std::string_view found, std::string_view wanted) {
   if (serialization_) return;
   std::string msg(found);
-  if (!found.starts_with("Start of")) msg += " can not be converted to " + std::string(wanted);
+  // "Start of ..." and "Unexpected value type in payload" are whole sentences.
+  if (!found.starts_with("Start of") && !wanted.empty()) {
+    msg += " can not be converted to " + std::string(wanted);
+  }
   serialization_ = MakeError(ErrorCode::kSerialization, std::move(msg));
 }
 
@@ -77,7 +84,10 @@ void InputReader::CheckString(std::string_view path, std::string_view value,
     violations_.push_back(head + "Member must have length less than or equal to " +
                           std::to_string(rule.max));
   }
-  if (rule.check != nullptr && !rule.check(value)) {
+  // The patterns' character-set checks accept "", but a pattern ending in "+" (or "+$") does
+  // not: AWS then reports the pattern as well as the minimum length.
+  bool needs_text = rule.pattern.ends_with("+") || rule.pattern.ends_with("+$");
+  if (rule.check != nullptr && (!rule.check(value) || (value.empty() && needs_text))) {
     violations_.push_back(
         head + "Member must satisfy regular expression pattern: " + std::string(rule.pattern));
   }
@@ -273,12 +283,17 @@ std::optional<std::vector<std::string>> InputReader::StringList(std::string_view
         std::to_string(rule.max));
   }
   for (size_t i = 0; i < arr.size(); ++i) {
+    std::string item_path = path + "." + std::to_string(i + 1) + ".member";
+    if (arr[i].is_null()) {  // deserialized as a null element; validation refuses it
+      violations_.push_back(NullElement(item_path));
+      continue;
+    }
     if (!arr[i].is_string()) {
       TypeError(FoundName(arr[i], true), "an String");
       return std::nullopt;
     }
     std::string_view s = arr[i].get_string();
-    CheckString(path + "." + std::to_string(i + 1) + ".member", s, item);
+    CheckString(item_path, s, item);
     out.emplace_back(s);
   }
   if (violations_.size() != before) return std::nullopt;
@@ -304,6 +319,10 @@ std::optional<std::vector<std::pair<std::string, std::string>>> InputReader::Tag
   size_t before = violations_.size();
   const auto& arr = v->get_array();
   for (size_t i = 0; i < arr.size(); ++i) {
+    if (arr[i].is_null()) {
+      violations_.push_back(NullElement(path + "." + std::to_string(i + 1) + ".member"));
+      continue;
+    }
     if (!arr[i].is_object()) {
       TypeError(FoundName(arr[i], true), "a Structure");
       return std::nullopt;
