@@ -237,6 +237,41 @@ TEST_CASE("A profile the caller chose beats the environment's keys, as botocore'
   CHECK(explicit_first->source == kms::kCredentialsExplicit);
 }
 
+TEST_CASE(
+    "Profiles with credential sources this SDK lacks are refused by name, in botocore's order") {
+  kms::ProfileSettings role = kFileKeys;
+  role["role_arn"] = "arn:aws:iam::111122223333:role/r";
+  auto assume =
+      kms::ResolveCredentials(std::nullopt, FixedEnvironment({}), ProfileWith(role, std::nullopt));
+  REQUIRE_FALSE(assume.has_value());
+  CHECK(assume.error().message ==
+        "The profile (default) sets role_arn, a credential source this SDK does not support; give "
+        "it aws_access_key_id and aws_secret_access_key, or set AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY");
+  // The environment's keys still come first (unless the profile was chosen).
+  auto env = kms::ResolveCredentials(std::nullopt, FixedEnvironment(kEnvKeys),
+                                     ProfileWith(role, std::nullopt));
+  REQUIRE(env.has_value());
+  CHECK(env->source == kms::kCredentialsEnvironment);
+  // SSO in the config file is refused before the credentials file's keys are used.
+  auto sso = kms::ResolveCredentials(
+      std::nullopt, FixedEnvironment({}),
+      ProfileWith(kFileKeys, kms::ProfileSettings{{"sso_session", "corp"}}));
+  REQUIRE_FALSE(sso.has_value());
+  CHECK(sso.error().message.starts_with("The profile (default) sets sso_session, "));
+  // credential_process comes after the credentials file and before the config file.
+  kms::ProfileSettings process = kConfigKeys;
+  process["credential_process"] = "/bin/creds";
+  auto file_first =
+      kms::ResolveCredentials(std::nullopt, FixedEnvironment({}), ProfileWith(kFileKeys, process));
+  REQUIRE(file_first.has_value());
+  CHECK(file_first->source == kms::kCredentialsSharedFile);
+  auto refused = kms::ResolveCredentials(std::nullopt, FixedEnvironment({}),
+                                         ProfileWith(std::nullopt, process));
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.starts_with("The profile (default) sets credential_process, "));
+}
+
 TEST_CASE("ResolveCredentials takes the credentials file over the config file") {
   auto r = kms::ResolveCredentials(std::nullopt, FixedEnvironment({}),
                                    ProfileWith(kFileKeys, kConfigKeys));

@@ -82,6 +82,10 @@ struct ResolvedCredentials {
 //  3. aws_access_key_id + aws_secret_access_key (+ aws_session_token) of the profile in the
 //     credentials file;
 //  4. the same settings of the profile in the config file.
+// A profile that sets role_arn, web_identity_token_file, sso_session or sso_start_url (before
+// 3), or credential_process (before 4), is refused (kValidation "The profile (<name>) sets
+// <setting>, a credential source this SDK does not support; ..."): botocore would use that
+// source, so the keys beside it must not be used instead.
 // Errors (kValidation): a source with one key but not the other ("Partial credentials found in
 // <source>, missing: <name>"), and no source at all ("Unable to locate credentials. ..."). Empty
 // variables count as unset. Thread-safe if `env` is.

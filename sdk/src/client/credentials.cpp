@@ -50,6 +50,25 @@ Result<std::optional<Credentials>> FromProfile(const std::optional<ProfileSettin
               "aws_secret_access_key");
 }
 
+// A credential source botocore takes from the profile but this SDK does not implement (assume
+// role, web identity, SSO, credential_process): refused by name rather than skipped, so a
+// profile meant to assume a role never signs as its source keys instead.
+std::optional<Error> Unsupported(const SharedProfile& profile,
+                                 std::initializer_list<std::string_view> keys) {
+  for (const auto* settings : {&profile.credentials_file, &profile.config_file}) {
+    if (!*settings) continue;
+    for (std::string_view key : keys) {
+      if (!Setting(**settings, key)) continue;
+      return MakeError(ErrorCode::kValidation,
+                       "The profile (" + profile.name + ") sets " + std::string(key) +
+                           ", a credential source this SDK does not support; give it "
+                           "aws_access_key_id and aws_secret_access_key, or set "
+                           "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    }
+  }
+  return std::nullopt;
+}
+
 std::string NotFoundMessage(const SharedProfile& profile) {
   std::string message =
       "Unable to locate credentials. Set ClientConfig::credentials, the environment variables "
@@ -92,20 +111,24 @@ Result<ResolvedCredentials> ResolveCredentials(
     }
     return ResolvedCredentials{*explicit_credentials, kCredentialsExplicit};
   }
-  struct Source {
-    Result<std::optional<Credentials>> found;
-    std::string_view name;
-  };
-  Source sources[] = {
-      {FromEnvironment(env), kCredentialsEnvironment},
-      {FromProfile(profile.credentials_file, kCredentialsSharedFile), kCredentialsSharedFile},
-      {FromProfile(profile.config_file, kCredentialsConfigFile), kCredentialsConfigFile},
-  };
-  for (Source& source : sources) {
-    if (profile.chosen && source.name == kCredentialsEnvironment) continue;
-    if (!source.found) return source.found.error();
-    if (*source.found) return ResolvedCredentials{std::move(**source.found), source.name};
+  // botocore's order: environment, assume role / web identity / SSO (refused here), the
+  // credentials file, credential_process (refused here), the config file.
+  if (!profile.chosen) {
+    auto found = FromEnvironment(env);
+    if (!found) return found.error();
+    if (*found) return ResolvedCredentials{std::move(**found), kCredentialsEnvironment};
   }
+  if (auto refused = Unsupported(
+          profile, {"role_arn", "web_identity_token_file", "sso_session", "sso_start_url"})) {
+    return *refused;
+  }
+  auto from_file = FromProfile(profile.credentials_file, kCredentialsSharedFile);
+  if (!from_file) return from_file.error();
+  if (*from_file) return ResolvedCredentials{std::move(**from_file), kCredentialsSharedFile};
+  if (auto refused = Unsupported(profile, {"credential_process"})) return *refused;
+  auto from_config = FromProfile(profile.config_file, kCredentialsConfigFile);
+  if (!from_config) return from_config.error();
+  if (*from_config) return ResolvedCredentials{std::move(**from_config), kCredentialsConfigFile};
   return MakeError(ErrorCode::kValidation, NotFoundMessage(profile));
 }
 
