@@ -105,6 +105,35 @@ TEST_CASE("Endpoint comes from the config, then AWS_ENDPOINT_URL_KMS, then AWS_E
   CHECK(Resolve(config).endpoint.Url() == "http://localhost:1/");
 }
 
+TEST_CASE("Endpoints configured in the profile come after the environment, as botocore's") {
+  TempDir home;
+  home.Write(".aws/config",
+             "[default]\nregion = eu-west-1\nendpoint_url = http://localhost:3\n"
+             "services = local\n[services local]\nkms =\n  endpoint_url = http://localhost:2\n"
+             "[profile plain]\nregion = eu-west-1\nendpoint_url = http://localhost:4\n"
+             "[profile ignoring]\nregion = eu-west-1\nendpoint_url = http://localhost:4\n"
+             "ignore_configured_endpoint_urls = true\n");
+  auto config = WithEnv(home, KeysAnd({{"AWS_ENDPOINT_URL", "http://localhost:1"}}));
+  CHECK(Resolve(config).endpoint.Url() == "http://localhost:1/");
+  config = WithEnv(home, kKeys);
+  CHECK(Resolve(config).endpoint.Url() == "http://localhost:2/");  // services kms first
+  config = WithEnv(home, KeysAnd({{"AWS_PROFILE", "plain"}}));
+  CHECK(Resolve(config).endpoint.Url() == "http://localhost:4/");
+  // Ignoring configured endpoints: the environment's and the files' are all skipped...
+  config = WithEnv(
+      home, KeysAnd({{"AWS_PROFILE", "ignoring"}, {"AWS_ENDPOINT_URL_KMS", "http://localhost:5"}}));
+  CHECK(Resolve(config).endpoint.Url() == "https://kms.eu-west-1.amazonaws.com/");
+  config = WithEnv(home, KeysAnd({{"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"},
+                                  {"AWS_ENDPOINT_URL", "http://localhost:1"}}));
+  CHECK(Resolve(config).endpoint.Url() == "https://kms.eu-west-1.amazonaws.com/");
+  // ...but not one set in the code, and "false" in the environment beats the profile's true.
+  config.endpoint_url = "http://localhost:6";
+  CHECK(Resolve(config).endpoint.Url() == "http://localhost:6/");
+  config = WithEnv(home, KeysAnd({{"AWS_PROFILE", "ignoring"},
+                                  {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"}}));
+  CHECK(Resolve(config).endpoint.Url() == "http://localhost:4/");
+}
+
 TEST_CASE("The default endpoint is the regional AWS one") {
   TempDir home;
   auto resolved = Resolve(WithEnv(home, KeysAnd({{"AWS_REGION", "eu-central-1"}})));

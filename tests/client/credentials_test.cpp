@@ -33,6 +33,24 @@ TEST_CASE("ParseProfileFile reads sections, lower-cases keys and trims values") 
   CHECK(file->at("profile dev").at("s3") == "");
   CHECK(file->at("profile dev").at("region") == "us-east-2");
   CHECK(file->at("profile dev").count("addressing_style") == 0);
+  // Sub-settings are kept under "<parent>.<key>".
+  CHECK(file->at("profile dev").at("s3.addressing_style") == "path");
+}
+
+TEST_CASE("LoadSharedProfile reads the services section the profile names") {
+  TempDir home;
+  home.Write(".aws/config",
+             "[profile dev]\nservices = local\nregion = r\n"
+             "[services local]\nkms =\n  endpoint_url = http://127.0.0.1:4599\n"
+             "s3 =\n  endpoint_url = http://127.0.0.1:9000\n");
+  auto profile = kms::LoadSharedProfile(FixedEnvironment({{"HOME", home.path().string()}}), "dev");
+  REQUIRE(profile.has_value());
+  CHECK(profile->ServiceValue("kms", "endpoint_url") == "http://127.0.0.1:4599");
+  CHECK(profile->ServiceValue("s3", "endpoint_url") == "http://127.0.0.1:9000");
+  CHECK_FALSE(profile->ServiceValue("kms", "region"));
+  auto other = kms::LoadSharedProfile(FixedEnvironment({{"HOME", home.path().string()}}), "");
+  REQUIRE(other.has_value());
+  CHECK_FALSE(other->ServiceValue("kms", "endpoint_url"));  // default names no services
 }
 
 TEST_CASE("ParseProfileFile keeps the last of a repeated key") {

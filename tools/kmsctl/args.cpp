@@ -68,7 +68,8 @@ Status SetBinaryFormat(GlobalOptions& g, std::string_view v) {
 constexpr GlobalOptionSpec kGlobalOptions[] = {
     {"--endpoint-url", "URL",
      "Send requests to URL (e.g. http://127.0.0.1:4599). Default: AWS_ENDPOINT_URL_KMS, "
-     "AWS_ENDPOINT_URL, else https://kms.<region>.amazonaws.com.",
+     "AWS_ENDPOINT_URL, the profile's services section (kms = endpoint_url) and endpoint_url "
+     "(unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), else https://kms.<region>.amazonaws.com.",
      SetEndpoint},
     {"--region", "REGION",
      "Region to sign for. Default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region.",

@@ -70,8 +70,10 @@ struct ResolvedClientConfig {
 // Applies the AWS conventions (DESIGN §2), first match wins:
 // - region: config.region, AWS_REGION, AWS_DEFAULT_REGION, `region` of the profile in the
 //   config file;
-// - endpoint: config.endpoint_url, AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL,
-//   https://kms.<region>.amazonaws.com;
+// - endpoint: config.endpoint_url, AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, `kms = endpoint_url`
+//   in the profile's services section, the profile's endpoint_url (all but the first skipped
+//   when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the profile's ignore_configured_endpoint_urls is
+//   true), https://kms.<region>.amazonaws.com;
 // - credentials: ResolveCredentials (explicit, environment, credentials file, config file); a
 //   profile set in config.profile skips the environment's keys, as botocore's explicit profile;
 // - profile: config.profile, AWS_PROFILE, "default" (LoadSharedProfile);

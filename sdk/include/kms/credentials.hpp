@@ -48,9 +48,14 @@ struct SharedProfile {
   // The profile's section in each file; nullopt when the file or the section is absent.
   std::optional<ProfileSettings> credentials_file;
   std::optional<ProfileSettings> config_file;
+  // The config file's `[services <name>]` section the profile's `services = <name>` names;
+  // its sub-settings are kept as "<service>.<key>" (e.g. "kms.endpoint_url").
+  std::optional<ProfileSettings> services;
 
   // A setting of the config-file section (region, ca_bundle, max_attempts, ...), or nullopt.
   std::optional<std::string> ConfigValue(std::string_view key) const;
+  // A setting for `service` (e.g. "kms") in the profile's services section, or nullopt.
+  std::optional<std::string> ServiceValue(std::string_view service, std::string_view key) const;
 };
 
 // Loads profile `profile` (empty: AWS_PROFILE, else "default") from the credentials file

@@ -1,4 +1,5 @@
 // Client configuration resolution: region, endpoint, credentials, CA bundle, max attempts.
+#include <cctype>
 #include <charconv>
 #include <kms/client.hpp>
 
@@ -72,6 +73,25 @@ Result<int> ResolveMaxAttempts(const ClientConfig& config, const Environment& en
   return value;
 }
 
+// botocore's configured endpoints: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, `kms = endpoint_url`
+// in the profile's services section, the profile's endpoint_url; all skipped when
+// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (else the profile's ignore_configured_endpoint_urls) is
+// true. An endpoint_url set in the code always wins. nullopt: the region's default.
+std::optional<std::string> ResolveEndpointUrl(const ClientConfig& config, const Environment& env,
+                                              const SharedProfile& profile) {
+  if (auto url = NonEmpty(config.endpoint_url)) return url;
+  auto ignore = FirstOf({env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
+                         profile.ConfigValue("ignore_configured_endpoint_urls")});
+  if (ignore) {
+    std::string lower = *ignore;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "true") return std::nullopt;
+  }
+  return FirstOf({env("AWS_ENDPOINT_URL_KMS"), env("AWS_ENDPOINT_URL"),
+                  profile.ServiceValue("kms", "endpoint_url"),
+                  profile.ConfigValue("endpoint_url")});
+}
+
 // "~/x" -> "$HOME/x", as for the shared files.
 std::string ExpandHome(const Environment& env, std::string_view path) {
   if (path != "~" && !path.starts_with("~/")) return std::string(path);
@@ -92,8 +112,7 @@ Result<ResolvedClientConfig> ResolveClientConfig(const ClientConfig& config) {
   if (!region) return region.error();
   out.region = std::move(*region);
 
-  auto url = FirstOf({config.endpoint_url, env("AWS_ENDPOINT_URL_KMS"), env("AWS_ENDPOINT_URL")})
-                 .value_or(DefaultEndpoint(out.region));
+  auto url = ResolveEndpointUrl(config, env, *profile).value_or(DefaultEndpoint(out.region));
   auto endpoint = ParseEndpoint(url);
   if (!endpoint) return endpoint.error();
   out.endpoint = std::move(*endpoint);

@@ -98,6 +98,7 @@ Result<ProfileFile> ParseProfileFile(std::string_view text, std::string_view pat
   ProfileFile file;
   ProfileSettings* section = nullptr;
   bool in_setting = false;  // an indented line may continue the previous setting
+  std::string parent;       // the previous setting when its value is empty: sub-settings follow
   size_t line_number = 0;
   while (!text.empty()) {
     size_t eol = text.find('\n');
@@ -107,7 +108,17 @@ Result<ProfileFile> ParseProfileFile(std::string_view text, std::string_view pat
     std::string_view line = Trim(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     bool indented = kWhitespace.find(raw.front()) != std::string_view::npos;
-    if (indented && in_setting) continue;  // a sub-setting ("s3 =\n  addressing_style = path")
+    if (indented && in_setting) {
+      // A sub-setting ("kms =\n  endpoint_url = URL") is kept as "kms.endpoint_url"; any
+      // other indented line continues a value, which no setting read here uses.
+      size_t sub_eq = line.find('=');
+      std::string sub_key =
+          sub_eq == std::string_view::npos ? "" : Lower(Trim(line.substr(0, sub_eq)));
+      if (!parent.empty() && !sub_key.empty()) {
+        (*section)[parent + "." + sub_key] = std::string(Trim(line.substr(sub_eq + 1)));
+      }
+      continue;
+    }
     if (line.front() == '[') {
       size_t close = line.rfind(']');
       if (close == std::string_view::npos) {
@@ -115,6 +126,7 @@ Result<ProfileFile> ParseProfileFile(std::string_view text, std::string_view pat
       }
       section = &file[std::string(Trim(line.substr(1, close - 1)))];
       in_setting = false;
+      parent.clear();
       continue;
     }
     if (section == nullptr) return ParseError(path, line_number, "setting outside any section");
@@ -122,7 +134,9 @@ Result<ProfileFile> ParseProfileFile(std::string_view text, std::string_view pat
     if (eq == std::string_view::npos) return ParseError(path, line_number, "expected key = value");
     std::string key = Lower(Trim(line.substr(0, eq)));
     if (key.empty()) return ParseError(path, line_number, "empty key");
-    (*section)[key] = std::string(Trim(line.substr(eq + 1)));
+    std::string value(Trim(line.substr(eq + 1)));
+    parent = value.empty() ? key : "";
+    (*section)[key] = std::move(value);
     in_setting = true;
   }
   return file;
@@ -132,6 +146,14 @@ std::optional<std::string> SharedProfile::ConfigValue(std::string_view key) cons
   if (!config_file) return std::nullopt;
   auto it = config_file->find(key);
   if (it == config_file->end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> SharedProfile::ServiceValue(std::string_view service,
+                                                       std::string_view key) const {
+  if (!services) return std::nullopt;
+  auto it = services->find(std::string(service) + "." + std::string(key));
+  if (it == services->end()) return std::nullopt;
   return it->second;
 }
 
@@ -155,6 +177,12 @@ Result<SharedProfile> LoadSharedProfile(const Environment& env, std::string_view
     // "[profile default]" and "[default]" both name the default profile; the map visits
     // "default" first, so "[profile default]" wins when both exist.
     if (ConfigSectionProfile(section) == out.name) out.config_file = std::move(settings);
+  }
+
+  if (auto services = out.ConfigValue("services")) {
+    if (auto it = config->find("services " + *services); it != config->end()) {
+      out.services = std::move(it->second);
+    }
   }
 
   if (out.name != "default" && !out.credentials_file && !out.config_file) {
