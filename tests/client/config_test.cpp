@@ -145,6 +145,66 @@ TEST_CASE("The default endpoint is the regional AWS one") {
         "kms.cn-north-1.amazonaws.com.cn");
 }
 
+TEST_CASE("Partitions, FIPS and dual-stack endpoints are built as botocore builds them") {
+  // Expected hosts printed by botocore (create_client('kms', ...).meta.endpoint_url).
+  struct Case {
+    const char* region;
+    const char* plain;
+    const char* fips;
+    const char* dual_stack;
+    const char* both;
+  };
+  const Case cases[] = {
+      {"us-east-1", "kms.us-east-1.amazonaws.com", "kms-fips.us-east-1.amazonaws.com",
+       "kms.us-east-1.api.aws", "kms-fips.us-east-1.api.aws"},
+      {"cn-north-1", "kms.cn-north-1.amazonaws.com.cn", "kms-fips.cn-north-1.amazonaws.com.cn",
+       "kms.cn-north-1.api.amazonwebservices.com.cn",
+       "kms-fips.cn-north-1.api.amazonwebservices.com.cn"},
+      {"us-gov-west-1", "kms.us-gov-west-1.amazonaws.com", "kms-fips.us-gov-west-1.amazonaws.com",
+       "kms.us-gov-west-1.api.aws", "kms-fips.us-gov-west-1.api.aws"},
+      {"us-iso-east-1", "kms.us-iso-east-1.c2s.ic.gov", "kms-fips.us-iso-east-1.c2s.ic.gov",
+       "kms.us-iso-east-1.api.aws", "kms-fips.us-iso-east-1.api.aws"},
+      {"us-isob-east-1", "kms.us-isob-east-1.sc2s.sgov.gov",
+       "kms-fips.us-isob-east-1.sc2s.sgov.gov", "kms.us-isob-east-1.api.aws",
+       "kms-fips.us-isob-east-1.api.aws"},
+      {"eu-isoe-west-1", "kms.eu-isoe-west-1.cloud.adc-e.uk",
+       "kms-fips.eu-isoe-west-1.cloud.adc-e.uk", nullptr, nullptr},
+      {"us-isof-south-1", "kms.us-isof-south-1.csp.hci.ic.gov",
+       "kms-fips.us-isof-south-1.csp.hci.ic.gov", nullptr, nullptr},
+      {"eusc-de-east-1", "kms.eusc-de-east-1.amazonaws.eu", "kms-fips.eusc-de-east-1.amazonaws.eu",
+       "kms.eusc-de-east-1.api.amazonwebservices.eu",
+       "kms-fips.eusc-de-east-1.api.amazonwebservices.eu"},
+  };
+  TempDir home;
+  for (const Case& c : cases) {
+    CAPTURE(c.region);
+    auto with = [&](const char* fips, const char* dual) {
+      return kms::ResolveClientConfig(
+          WithEnv(home, KeysAnd({{"AWS_REGION", c.region},
+                                 {"AWS_USE_FIPS_ENDPOINT", fips},
+                                 {"AWS_USE_DUALSTACK_ENDPOINT", dual}})));
+    };
+    CHECK(with("false", "false")->endpoint.host == c.plain);
+    CHECK(with("true", "false")->endpoint.host == c.fips);
+    if (c.dual_stack == nullptr) {
+      auto refused = with("false", "true");
+      REQUIRE_FALSE(refused.has_value());
+      CHECK(refused.error().message ==
+            std::string("Dual-stack endpoints are not available in the partition of region ") +
+                c.region);
+      continue;
+    }
+    CHECK(with("false", "TRUE")->endpoint.host == c.dual_stack);
+    CHECK(with("true", "true")->endpoint.host == c.both);
+  }
+  // The profile's use_fips_endpoint works too; an endpoint URL set anywhere wins.
+  home.Write(".aws/config", "[default]\nuse_fips_endpoint = true\n");
+  auto fips = WithEnv(home, KeysAnd({{"AWS_REGION", "us-west-2"}}));
+  CHECK(Resolve(fips).endpoint.host == "kms-fips.us-west-2.amazonaws.com");
+  fips.endpoint_url = "http://127.0.0.1:4599";
+  CHECK(Resolve(fips).endpoint.host == "127.0.0.1");
+}
+
 TEST_CASE("A malformed endpoint URL is an error") {
   TempDir home;
   auto config = WithEnv(home, KeysAnd({{"AWS_REGION", "us-east-1"}}));

@@ -73,7 +73,9 @@ struct ResolvedClientConfig {
 // - endpoint: config.endpoint_url, AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL, `kms = endpoint_url`
 //   in the profile's services section, the profile's endpoint_url (all but the first skipped
 //   when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the profile's ignore_configured_endpoint_urls is
-//   true), https://kms.<region>.amazonaws.com;
+//   true), else the region's public endpoint as botocore builds it (partition DNS suffix;
+//   kms-fips. with AWS_USE_FIPS_ENDPOINT / use_fips_endpoint; the dual-stack suffix with
+//   AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint, an error where the partition has none);
 // - credentials: ResolveCredentials (explicit, environment, credentials file, config file); a
 //   profile set in config.profile skips the environment's keys, as botocore's explicit profile;
 // - profile: config.profile, AWS_PROFILE, "default" (LoadSharedProfile);

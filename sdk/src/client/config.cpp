@@ -46,10 +46,52 @@ Result<std::string> ResolveRegion(const ClientConfig& config, const Environment&
   return *region;
 }
 
-// The public KMS endpoint of `region` (the China partition has its own DNS suffix).
-std::string DefaultEndpoint(const std::string& region) {
-  const char* suffix = region.rfind("cn-", 0) == 0 ? ".amazonaws.com.cn" : ".amazonaws.com";
-  return "https://kms." + region + suffix;
+// The DNS suffixes of `region`'s partition (botocore's partitions.json): the regular one and
+// the dual-stack one ("" when the partition has none).
+struct Partition {
+  std::string_view prefix;  // region name prefix
+  std::string_view dns;
+  std::string_view dual_stack;
+};
+constexpr Partition kPartitions[] = {
+    {"cn-", "amazonaws.com.cn", "api.amazonwebservices.com.cn"},
+    {"us-isob-", "sc2s.sgov.gov", "api.aws"},
+    {"us-isof-", "csp.hci.ic.gov", ""},
+    {"us-iso-", "c2s.ic.gov", "api.aws"},
+    {"eu-isoe-", "cloud.adc-e.uk", ""},
+    {"eusc-", "amazonaws.eu", "api.amazonwebservices.eu"},
+};
+
+// true/false of an AWS_USE_*_ENDPOINT variable or its profile setting (environment first).
+bool Flag(const Environment& env, const SharedProfile& profile, std::string_view var,
+          std::string_view setting) {
+  auto value = FirstOf({env(var), profile.ConfigValue(setting)});
+  if (!value) return false;
+  std::string lower = *value;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "true";
+}
+
+// The public KMS endpoint of `region`, as botocore builds it: kms-fips. with
+// AWS_USE_FIPS_ENDPOINT (use_fips_endpoint), the dual-stack suffix with
+// AWS_USE_DUALSTACK_ENDPOINT (use_dualstack_endpoint).
+Result<std::string> DefaultEndpoint(const std::string& region, const Environment& env,
+                                    const SharedProfile& profile) {
+  bool fips = Flag(env, profile, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+  bool dual_stack = Flag(env, profile, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+  Partition partition{"", "amazonaws.com", "api.aws"};
+  for (const Partition& p : kPartitions) {
+    if (region.starts_with(p.prefix)) {
+      partition = p;
+      break;
+    }
+  }
+  if (dual_stack && partition.dual_stack.empty()) {
+    return MakeError(ErrorCode::kValidation,
+                     "Dual-stack endpoints are not available in the partition of region " + region);
+  }
+  return std::string("https://kms") + (fips ? "-fips." : ".") + region + "." +
+         std::string(dual_stack ? partition.dual_stack : partition.dns);
 }
 
 Result<int> ResolveMaxAttempts(const ClientConfig& config, const Environment& env,
@@ -112,8 +154,13 @@ Result<ResolvedClientConfig> ResolveClientConfig(const ClientConfig& config) {
   if (!region) return region.error();
   out.region = std::move(*region);
 
-  auto url = ResolveEndpointUrl(config, env, *profile).value_or(DefaultEndpoint(out.region));
-  auto endpoint = ParseEndpoint(url);
+  auto url = ResolveEndpointUrl(config, env, *profile);
+  if (!url) {
+    auto standard = DefaultEndpoint(out.region, env, *profile);
+    if (!standard) return standard.error();
+    url = std::move(*standard);
+  }
+  auto endpoint = ParseEndpoint(*url);
   if (!endpoint) return endpoint.error();
   out.endpoint = std::move(*endpoint);
 
