@@ -141,14 +141,17 @@ TEST_CASE("An error type the SDK does not know keeps its name in the message") {
   CHECK(server_side.message == "WeirdServerFault: boom");
 }
 
-TEST_CASE("An error without a type reports the HTTP status and a non-JSON body") {
+TEST_CASE("An error without a type reports the HTTP status and the body's message") {
   kms::Error html = ErrorFor(Answer(403, "<html>Forbidden</html>"));
   CHECK(html.code == ErrorCode::kValidation);
   CHECK(html.message == "HTTP 403: <html>Forbidden</html>");
   CHECK(html.http_status == 403);
   kms::Error json_without_type = ErrorFor(Answer(502, R"({"message":"bad gateway"})"));
   CHECK(json_without_type.code == ErrorCode::kInternal);
-  CHECK(json_without_type.message == "HTTP 502");
+  CHECK(json_without_type.message == "HTTP 502: bad gateway");  // botocore keeps it too
+  kms::Error capitalized = ErrorFor(Answer(403, R"({"Message":"User is not authorized"})"));
+  CHECK(capitalized.message == "HTTP 403: User is not authorized");
+  CHECK(ErrorFor(Answer(404, "{}")).message == "HTTP 404");
   kms::Error long_body = ErrorFor(Answer(400, std::string(300, 'x')));
   CHECK(long_body.message == "HTTP 400: " + std::string(200, 'x'));
 }

@@ -28,9 +28,13 @@ ErrorCode GenericCode(int status) {
   return status >= 500 ? ErrorCode::kInternal : ErrorCode::kValidation;
 }
 
-std::string NoTypeMessage(const HttpResponse& response, bool json_body) {
+// "HTTP <status>", then the JSON body's message, or the start of a body that is not JSON.
+std::string NoTypeMessage(const HttpResponse& response, bool json_body,
+                          const std::string& json_message) {
   std::string message = "HTTP " + std::to_string(response.status);
-  if (!json_body && !response.body.empty()) {
+  if (json_body && !json_message.empty()) {
+    message += ": " + json_message;
+  } else if (!json_body && !response.body.empty()) {
     message += ": " + response.body.substr(0, kBodySnippet);
   }
   return message;
@@ -52,7 +56,8 @@ ServiceFailure DecodeServiceError(const HttpResponse& response) {
   if (message.empty()) message = StringMember(body, "Message");
 
   if (out.type.empty()) {
-    out.error = MakeError(GenericCode(response.status), NoTypeMessage(response, body != nullptr));
+    out.error = MakeError(GenericCode(response.status),
+                          NoTypeMessage(response, body != nullptr, message));
   } else if (auto code = ErrorCodeFromType(out.type)) {
     out.error = MakeError(*code, std::move(message));
   } else {
