@@ -120,17 +120,8 @@ class RecordingSink : public Sink {
 // buffer of 0xA5 bytes each time, so a stream that kept using the taken buffer, or trusted the
 // returned one's contents or size, would produce wrong output. `fail_after` takes succeed, then
 // Take fails with "taking failed".
-class TakingSink : public Sink {
+class TakingSink : public RecordingSink {
  public:
-  Status Write(std::span<const uint8_t> bytes) override {
-    data.insert(data.end(), bytes.begin(), bytes.end());
-    ++writes;
-    return {};
-  }
-  void Discard() override {
-    data.clear();
-    ++discards;
-  }
   Result<bool> Take(std::vector<uint8_t>& buffer, size_t size) override {
     if (auto st = Taking(buffer.data(), size); !st) return st.error();
     buffer.assign(100, 0xA5);
@@ -143,11 +134,8 @@ class TakingSink : public Sink {
     ++secrets;
     return true;
   }
-  std::vector<uint8_t> data;
-  int writes = 0;
   int vectors = 0;  // vectors taken
   int secrets = 0;  // SecretBytes taken
-  int discards = 0;
   int fail_after = 1 << 30;
 
  private:

@@ -56,8 +56,8 @@ ServiceFailure DecodeServiceError(const HttpResponse& response) {
   if (message.empty()) message = StringMember(body, "Message");
 
   if (out.type.empty()) {
-    out.error = MakeError(GenericCode(response.status),
-                          NoTypeMessage(response, body != nullptr, message));
+    out.error =
+        MakeError(GenericCode(response.status), NoTypeMessage(response, body != nullptr, message));
   } else if (auto code = ErrorCodeFromType(out.type)) {
     out.error = MakeError(*code, std::move(message));
   } else {
