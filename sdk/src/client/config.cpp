@@ -62,7 +62,7 @@ constexpr Partition kPartitions[] = {
     {"eusc-", "amazonaws.eu", "api.amazonwebservices.eu"},
 };
 
-// true/false of an AWS_USE_*_ENDPOINT variable or its profile setting (environment first).
+// A true/false setting: the variable `var`, else the profile's `setting` (case-insensitive).
 bool Flag(const Environment& env, const SharedProfile& profile, std::string_view var,
           std::string_view setting) {
   auto value = FirstOf({env(var), profile.ConfigValue(setting)});
@@ -122,12 +122,9 @@ Result<int> ResolveMaxAttempts(const ClientConfig& config, const Environment& en
 std::optional<std::string> ResolveEndpointUrl(const ClientConfig& config, const Environment& env,
                                               const SharedProfile& profile) {
   if (auto url = NonEmpty(config.endpoint_url)) return url;
-  auto ignore = FirstOf({env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
-                         profile.ConfigValue("ignore_configured_endpoint_urls")});
-  if (ignore) {
-    std::string lower = *ignore;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == "true") return std::nullopt;
+  if (Flag(env, profile, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+           "ignore_configured_endpoint_urls")) {
+    return std::nullopt;
   }
   return FirstOf({env("AWS_ENDPOINT_URL_KMS"), env("AWS_ENDPOINT_URL"),
                   profile.ServiceValue("kms", "endpoint_url"),
