@@ -170,15 +170,14 @@ TEST_CASE("LoadSharedProfile reports a malformed config file with its path") {
         "Unable to parse config file: " + path + " (line 2: expected key = value)");
 }
 
-TEST_CASE("LoadSharedProfile reports a credentials file that cannot be read") {
+TEST_CASE("LoadSharedProfile treats a path it cannot read as a file as empty, as botocore") {
   TempDir home;
   std::filesystem::create_directories(home.path() / ".aws/credentials");  // a directory
+  home.Write(".aws/config", "[default]\nregion = r\n");
   auto loaded = kms::LoadSharedProfile(FixedEnvironment({{"HOME", home.path().string()}}), "");
-  REQUIRE_FALSE(loaded.has_value());
-  CHECK(loaded.error().code == ErrorCode::kValidation);
-  CHECK(loaded.error().message ==
-        "Unable to read config file: " + (home.path() / ".aws/credentials").string() +
-            " (is a directory)");
+  REQUIRE(loaded.has_value());
+  CHECK_FALSE(loaded->credentials_file.has_value());
+  CHECK(loaded->ConfigValue("region") == "r");  // the other file is still read
 }
 
 TEST_CASE("LoadSharedProfile reads /dev/null as an empty file, as botocore does") {
@@ -288,6 +287,24 @@ TEST_CASE(
                                          ProfileWith(std::nullopt, process));
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().message.starts_with("The profile (default) sets credential_process, "));
+}
+
+TEST_CASE("The legacy security-token names are read first, as botocore reads them") {
+  auto env = kms::ResolveCredentials(std::nullopt,
+                                     FixedEnvironment({{"AWS_ACCESS_KEY_ID", "ENVID"},
+                                                       {"AWS_SECRET_ACCESS_KEY", "ENVSECRET"},
+                                                       {"AWS_SECURITY_TOKEN", "LEGACY"},
+                                                       {"AWS_SESSION_TOKEN", "CURRENT"}}),
+                                     ProfileWith(std::nullopt, std::nullopt));
+  REQUIRE(env.has_value());
+  CHECK(env->credentials.session_token == "LEGACY");
+  kms::ProfileSettings legacy{{"aws_access_key_id", "FILEID"},
+                              {"aws_secret_access_key", "FILESECRET"},
+                              {"aws_security_token", "FILELEGACY"}};
+  auto file = kms::ResolveCredentials(std::nullopt, FixedEnvironment({}),
+                                      ProfileWith(legacy, std::nullopt));
+  REQUIRE(file.has_value());
+  CHECK(file->credentials.session_token == "FILELEGACY");
 }
 
 TEST_CASE("ResolveCredentials takes the credentials file over the config file") {

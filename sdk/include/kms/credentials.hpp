@@ -62,10 +62,10 @@ struct SharedProfile {
 // (AWS_SHARED_CREDENTIALS_FILE, else $HOME/.aws/credentials; sections `[name]`) and the config
 // file (AWS_CONFIG_FILE, else $HOME/.aws/config; sections `[profile name]`, and `[default]` or
 // `[profile default]` for the default profile). A leading `~/` in a path is $HOME. Missing
-// files count as empty. Errors (kValidation): a file that exists but cannot be read
-// ("Unable to read config file: <path>") or parsed (ParseProfileFile), and a profile other than
-// "default" found in neither file ("The config profile (<name>) could not be found"), as
-// botocore words them. Thread-safe if `env` is.
+// files, and paths that cannot be read as files (a directory, no read permission), count as
+// empty, as botocore skips them. Errors (kValidation): a file that cannot be parsed
+// (ParseProfileFile), and a profile other than "default" found in neither file ("The config
+// profile (<name>) could not be found"), as botocore words them. Thread-safe if `env` is.
 Result<SharedProfile> LoadSharedProfile(const Environment& env, std::string_view profile);
 
 // Where the credentials came from, as botocore names the providers.
@@ -81,10 +81,12 @@ struct ResolvedCredentials {
 
 // The credential chain, first match wins, never mixing sources:
 //  1. `explicit_credentials` (both keys must be non-empty);
-//  2. AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN) from `env`, unless the
+//  2. AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SECURITY_TOKEN, else AWS_SESSION_TOKEN,
+//     as botocore) from `env`, unless the
 //     caller chose the profile (profile.chosen: botocore's explicit profile, e.g. --profile,
 //     negates the environment's keys; AWS_PROFILE does not);
-//  3. aws_access_key_id + aws_secret_access_key (+ aws_session_token) of the profile in the
+//  3. aws_access_key_id + aws_secret_access_key (+ aws_security_token, else aws_session_token)
+//     of the profile in the
 //     credentials file;
 //  4. the same settings of the profile in the config file.
 // A profile that sets role_arn, web_identity_token_file, sso_session or sso_start_url (before

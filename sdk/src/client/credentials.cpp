@@ -37,17 +37,20 @@ Result<std::optional<Credentials>> Pair(std::optional<std::string> id,
 }
 
 Result<std::optional<Credentials>> FromEnvironment(const Environment& env) {
+  // botocore reads the legacy AWS_SECURITY_TOKEN first.
+  auto token = NonEmpty(env, "AWS_SECURITY_TOKEN");
+  if (!token) token = NonEmpty(env, "AWS_SESSION_TOKEN");
   return Pair(NonEmpty(env, "AWS_ACCESS_KEY_ID"), NonEmpty(env, "AWS_SECRET_ACCESS_KEY"),
-              NonEmpty(env, "AWS_SESSION_TOKEN"), "env", "AWS_ACCESS_KEY_ID",
-              "AWS_SECRET_ACCESS_KEY");
+              std::move(token), "env", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
 }
 
 Result<std::optional<Credentials>> FromProfile(const std::optional<ProfileSettings>& settings,
                                                std::string_view source) {
   if (!settings) return std::optional<Credentials>();
+  auto token = Setting(*settings, "aws_security_token");  // legacy name, read first as botocore
+  if (!token) token = Setting(*settings, "aws_session_token");
   return Pair(Setting(*settings, "aws_access_key_id"), Setting(*settings, "aws_secret_access_key"),
-              Setting(*settings, "aws_session_token"), source, "aws_access_key_id",
-              "aws_secret_access_key");
+              std::move(token), source, "aws_access_key_id", "aws_secret_access_key");
 }
 
 // A credential source botocore takes from the profile but this SDK does not implement (assume

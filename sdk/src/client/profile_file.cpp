@@ -72,23 +72,21 @@ std::string SharedFilePath(const Environment& env, std::string_view var, std::st
   return (std::filesystem::path(*home) / ".aws" / file).string();
 }
 
-Error Unreadable(const std::string& path, const std::string& why) {
-  return MakeError(ErrorCode::kValidation,
-                   "Unable to read config file: " + path + " (" + why + ")");
-}
-
-// The parsed file at `path`; an empty ProfileFile when the path is empty or names nothing.
+// The parsed file at `path`; an empty ProfileFile when the path is empty, names nothing, or
+// names what cannot be read as a file (a directory, a file without read permission): botocore
+// skips those too, so credentials from elsewhere (the environment) still work.
 Result<ProfileFile> ReadProfileFile(const std::string& path) {
   if (path.empty()) return ProfileFile{};
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return ProfileFile{};
-  // A directory is a mistake worth reporting; a device such as /dev/null reads as an empty file,
-  // as botocore treats it (AWS_CONFIG_FILE=/dev/null is a common way to ignore the files).
-  if (std::filesystem::is_directory(path, ec)) return Unreadable(path, "is a directory");
+  if (!std::filesystem::exists(path, ec) || std::filesystem::is_directory(path, ec)) {
+    return ProfileFile{};
+  }
+  // A device such as /dev/null reads as an empty file, as botocore treats it
+  // (AWS_CONFIG_FILE=/dev/null is a common way to ignore the files).
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Unreadable(path, std::strerror(errno));
+  if (!in) return ProfileFile{};
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Unreadable(path, "read error");
+  if (in.bad()) return ProfileFile{};
   return ParseProfileFile(text, path);
 }
 
