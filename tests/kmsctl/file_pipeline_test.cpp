@@ -234,6 +234,17 @@ TEST_CASE("WriteBehind takes vectors and SecretBytes between writes, in order, w
   internal::SecretBytes secret;
   size_t at = 0;
   int takes = 0;
+  // Hands `buffer` (holding the next n bytes, and a few more) to the sink, which keeps the
+  // buffer itself and gives back another (or an empty one).
+  auto take = [&](auto& buffer, size_t n) {
+    buffer.resize(n + rng() % 10);
+    const uint8_t* handed = buffer.data();
+    auto taken = (*sink)->Take(buffer, n);
+    REQUIRE(taken.has_value());
+    CHECK(*taken);
+    CHECK((n == 0 || buffer.empty() || buffer.data() != handed));
+    ++takes;
+  };
   while (at < data.size()) {
     // 0 to 300 KiB; taken buffers hold a few bytes more than they hand over
     size_t n = std::min<size_t>(data.size() - at, rng() % (300 * 1024));
@@ -242,28 +253,13 @@ TEST_CASE("WriteBehind takes vectors and SecretBytes between writes, in order, w
       case 0:
         REQUIRE((*sink)->Write(piece).has_value());
         break;
-      case 1: {
+      case 1:
         vector.assign(piece.begin(), piece.end());
-        vector.resize(n + rng() % 10, 0xEE);
-        const uint8_t* handed = vector.data();
-        auto taken = (*sink)->Take(vector, n);
-        REQUIRE(taken.has_value());
-        CHECK(*taken);
-        // The sink keeps the buffer itself and gives back another (or an empty one).
-        CHECK((n == 0 || vector.empty() || vector.data() != handed));
-        ++takes;
+        take(vector, n);
         break;
-      }
-      default: {
+      default:
         secret = internal::SecretBytes(piece);
-        secret.resize(n + rng() % 10);
-        const uint8_t* handed = secret.data();
-        auto taken = (*sink)->Take(secret, n);
-        REQUIRE(taken.has_value());
-        CHECK(*taken);
-        CHECK((n == 0 || secret.empty() || secret.data() != handed));
-        ++takes;
-      }
+        take(secret, n);
     }
     at += n;
   }

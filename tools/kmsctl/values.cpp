@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <kms/credentials.hpp>
 #include <kms/internal/encoding.hpp>
 
 #include "time_arg.hpp"
@@ -29,15 +30,6 @@ Error ArgumentError(std::string_view name, std::string_view message) {
   return Invalid("argument " + std::string(name) + ": " + std::string(message));
 }
 
-// `path` with a leading "~" or "~/" replaced by $HOME, as the aws CLI does for file:// and
-// fileb:// (no shell expands a tilde inside them).
-std::string ExpandHome(std::string_view path) {
-  const char* home = std::getenv("HOME");
-  if (home == nullptr || *home == '\0' || !path.starts_with('~')) return std::string(path);
-  if (path.size() > 1 && path[1] != '/') return std::string(path);  // ~user: left as given
-  return home + std::string(path.substr(1));
-}
-
 // The bytes of `path`; the aws CLI's wording when it cannot be read.
 Result<internal::SecretBytes> ReadFile(std::string_view option, std::string_view uri,
                                        std::string_view given_path) {
@@ -45,7 +37,8 @@ Result<internal::SecretBytes> ReadFile(std::string_view option, std::string_view
     return Invalid("Error parsing parameter '" + std::string(option) +
                    "': Unable to load paramfile " + std::string(uri) + ": " + why);
   };
-  std::string path = ExpandHome(given_path);
+  // No shell expands a tilde inside file:// or fileb://; the aws CLI does, and so do we.
+  std::string path = ExpandHome(ProcessEnvironment(), given_path);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return unreadable(std::strerror(EISDIR));
   std::ifstream file{path, std::ios::binary};

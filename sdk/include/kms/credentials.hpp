@@ -26,6 +26,11 @@ Environment ProcessEnvironment();
 // An environment holding exactly `variables`, for tests and embedders. Thread-safe.
 Environment FixedEnvironment(std::map<std::string, std::string, std::less<>> variables);
 
+// `path` with a leading "~/" (or a lone "~") replaced by $HOME from `env`, as the AWS tools
+// expand configured paths; unchanged without HOME or a leading tilde ("~user" is not expanded).
+// Thread-safe if `env` is.
+std::string ExpandHome(const Environment& env, std::string_view path);
+
 // One section of a shared file: setting names lower-cased, values trimmed.
 using ProfileSettings = std::map<std::string, std::string, std::less<>>;
 

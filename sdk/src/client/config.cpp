@@ -131,13 +131,6 @@ std::optional<std::string> ResolveEndpointUrl(const ClientConfig& config, const 
                   profile.ConfigValue("endpoint_url")});
 }
 
-// "~/x" -> "$HOME/x", as for the shared files.
-std::string ExpandHome(const Environment& env, std::string_view path) {
-  if (path != "~" && !path.starts_with("~/")) return std::string(path);
-  auto home = NonEmpty(env("HOME"));
-  return home ? *home + std::string(path.substr(1)) : std::string(path);
-}
-
 }  // namespace
 
 Result<ResolvedClientConfig> ResolveClientConfig(const ClientConfig& config) {

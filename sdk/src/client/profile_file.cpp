@@ -56,14 +56,6 @@ std::optional<std::string> NonEmpty(const Environment& env, std::string_view nam
   return value;
 }
 
-// `configured` with a leading "~/" (or a lone "~") replaced by $HOME.
-std::string ExpandHome(const Environment& env, std::string_view configured) {
-  if (configured != "~" && !configured.starts_with("~/")) return std::string(configured);
-  auto home = NonEmpty(env, "HOME");
-  if (!home) return std::string(configured);
-  return *home + std::string(configured.substr(1));
-}
-
 // The path from variable `var`, else $HOME/.aws/<file>, else "" (no home, no file).
 std::string SharedFilePath(const Environment& env, std::string_view var, std::string_view file) {
   if (auto configured = NonEmpty(env, var)) return ExpandHome(env, *configured);
@@ -91,6 +83,13 @@ Result<ProfileFile> ReadProfileFile(const std::string& path) {
 }
 
 }  // namespace
+
+std::string ExpandHome(const Environment& env, std::string_view path) {
+  if (path != "~" && !path.starts_with("~/")) return std::string(path);
+  auto home = NonEmpty(env, "HOME");
+  if (!home) return std::string(path);
+  return *home + std::string(path.substr(1));
+}
 
 Result<ProfileFile> ParseProfileFile(std::string_view text, std::string_view path) {
   ProfileFile file;
